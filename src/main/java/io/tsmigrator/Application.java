@@ -1,0 +1,96 @@
+package io.tsmigrator;
+
+import io.tsmigrator.config.InvalidSettingException;
+import io.tsmigrator.config.Secrets;
+import io.tsmigrator.config.Settings;
+import io.tsmigrator.config.SettingsLoader;
+import io.tsmigrator.run.Environment;
+import io.tsmigrator.run.MigrationRun;
+
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code java -jar timeseries-migrator.jar [command] [--key=value ...]}. The only class with a
+ * {@code main}: it reads the command line and settings, runs the command and maps the outcome to an
+ * exit code. Errors a user can fix are one line on stderr, never a stack trace.
+ */
+public final class Application {
+
+    static final String USAGE = """
+            usage: java -jar timeseries-migrator.jar [command] [--key=value ...]
+            commands:
+              run    migrate the narrow table into the wide table, chunk by chunk (the default)
+              help   show this text
+            settings: every key of config/application.properties, e.g. --migrator.chunk-size=PT20M;
+            also from environment variables (MIGRATOR_CHUNK_SIZE) and -D system properties.""";
+
+    private Application() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args, System.out, System.err));
+    }
+
+    /** Runs a command line and returns its exit code; tests call this in-process. */
+    public static int execute(String[] args, PrintStream out, PrintStream err) {
+        String command = "run";
+        Map<String, String> options = new LinkedHashMap<>();
+        for (String arg : args) {
+            if (arg.equals("--help") || arg.equals("-h")) {
+                command = "help";
+            } else if (arg.startsWith("--")) {
+                int eq = arg.indexOf('=');
+                if (eq < 3) {
+                    err.println("error: option '" + arg + "' is not of the form --key=value");
+                    return ExitCodes.INVALID_CONFIGURATION;
+                }
+                options.put(arg.substring(2, eq), arg.substring(eq + 1));
+            } else {
+                command = arg;
+            }
+        }
+        try {
+            Settings settings = SettingsLoader.load(options, System.getenv(), System.getProperties());
+            Secrets.register(settings.secrets());
+            settings.rejectUnknownKeys();
+            return switch (command) {
+                case "run" -> run(settings, out);
+                case "help" -> {
+                    out.println(USAGE);
+                    yield ExitCodes.OK;
+                }
+                default -> {
+                    err.println("error: unknown command '" + command + "'; expected one of: run, help");
+                    yield ExitCodes.INVALID_CONFIGURATION;
+                }
+            };
+        } catch (InvalidSettingException e) {
+            err.println("error: " + Secrets.scrub(e.getMessage()));
+            return ExitCodes.INVALID_CONFIGURATION;
+        } catch (Exception e) {
+            err.println("error: " + Secrets.scrub(describe(e)));
+            org.slf4j.LoggerFactory.getLogger(Application.class).debug("failure", e);
+            return ExitCodes.FAILED;
+        }
+    }
+
+    private static int run(Settings settings, PrintStream out) throws Exception {
+        settings.validate();
+        try (Environment env = Environment.open(settings)) {
+            return new MigrationRun(env, out).execute();
+        }
+    }
+
+    private static String describe(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t && (t.getMessage() == null || t instanceof java.lang.reflect.InvocationTargetException)) {
+            t = t.getCause();
+        }
+        if (t instanceof InvalidSettingException) {
+            return t.getMessage();
+        }
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+}

@@ -1,0 +1,17 @@
+package io.tsmigrator;
+
+/** Exit codes of every command; scripts rely on them, the README lists them. */
+public final class ExitCodes {
+
+    /** All work done. */
+    public static final int OK = 0;
+    /** Anything unexpected, or a run stopped before its work was done (run it again to resume). */
+    public static final int FAILED = 1;
+    /** Invalid configuration or command line: one line on stderr names the key or value. */
+    public static final int INVALID_CONFIGURATION = 2;
+    /** The run finished but some chunks are in the dead letters. */
+    public static final int DEAD_LETTERS = 3;
+
+    private ExitCodes() {
+    }
+}

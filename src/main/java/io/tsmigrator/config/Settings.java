@@ -1,0 +1,539 @@
+package io.tsmigrator.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The resolved settings of one process, validated on access. Key names are part of the product:
+ * they are documented in {@code config/application.properties} and the README, and scripts rely on them.
+ * Every accessor throws {@link InvalidSettingException} naming the key when a value is unusable.
+ */
+public final class Settings {
+
+    public static final String SOURCE_URL = "migrator.source.url";
+    public static final String SOURCE_USERNAME = "migrator.source.username";
+    public static final String SOURCE_PASSWORD = "migrator.source.password";
+    public static final String TARGET_URL = "migrator.target.url";
+    public static final String TARGET_USERNAME = "migrator.target.username";
+    public static final String TARGET_PASSWORD = "migrator.target.password";
+    public static final String SOURCE_TABLE = "migrator.source.table";
+    public static final String SHIP_COLUMN = "migrator.source.ship-column";
+    public static final String CHANNEL_COLUMN = "migrator.source.channel-column";
+    public static final String TIME_COLUMN = "migrator.source.time-column";
+    public static final String VALUE_COLUMN = "migrator.source.value-column";
+    public static final String TARGET_TABLE = "migrator.target.table";
+    public static final String COLUMN_PREFIX = "migrator.target.column-prefix";
+    public static final String CHANNELS_MAPPING = "migrator.channels.mapping";
+    public static final String SHIPS = "migrator.ships";
+    public static final String FROM = "migrator.from";
+    public static final String TO = "migrator.to";
+    public static final String CHANNELS = "migrator.channels";
+    public static final String CHUNK_SIZE = "migrator.chunk-size";
+    public static final String MIN_CHUNK_SIZE = "migrator.min-chunk-size";
+    public static final String PARALLELISM = "migrator.parallelism";
+    public static final String CONTROL_SCHEMA = "migrator.control-schema";
+    public static final String FETCH_SIZE = "migrator.fetch-size";
+    public static final String PLAN_INTERVAL = "migrator.plan-interval";
+    public static final String LEASE = "migrator.lease";
+    public static final String RETRY_MAX_ATTEMPTS = "migrator.retry.max-attempts";
+    public static final String RETRY_INITIAL_DELAY = "migrator.retry.initial-delay";
+    public static final String RETRY_MAX_DELAY = "migrator.retry.max-delay";
+    public static final String RETRY_MULTIPLIER = "migrator.retry.multiplier";
+    public static final String SPLIT_AFTER = "migrator.split-after";
+    public static final String SHUTDOWN_TIMEOUT = "migrator.shutdown-timeout";
+    public static final String CONNECT_TIMEOUT = "migrator.db.connect-timeout";
+    public static final String SOCKET_TIMEOUT = "migrator.db.socket-timeout";
+    public static final String STATEMENT_TIMEOUT = "migrator.db.statement-timeout";
+    public static final String IDLE_IN_TX_TIMEOUT = "migrator.db.idle-in-transaction-timeout";
+    public static final String POOL_MAX_LIFETIME = "migrator.pool.max-lifetime";
+    public static final String POOL_KEEPALIVE = "migrator.pool.keepalive-time";
+    public static final String POOL_CONNECTION_TIMEOUT = "migrator.pool.connection-timeout";
+    public static final String ROUTES = "migrator.routes";
+    public static final String ROUTES_RELOAD = "migrator.routes.reload";
+    public static final String DEMO_SHIPS = "migrator.demo.ships";
+    public static final String DEMO_HOURS = "migrator.demo.hours";
+
+    /** Built-in defaults; {@code config/application.properties} documents each one with the same value. */
+    public static final Map<String, String> DEFAULTS;
+
+    static {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put(SOURCE_URL, "");
+        d.put(SOURCE_USERNAME, "");
+        d.put(SOURCE_PASSWORD, "");
+        d.put(TARGET_URL, "");
+        d.put(TARGET_USERNAME, "");
+        d.put(TARGET_PASSWORD, "");
+        d.put(SOURCE_TABLE, "tenant.tbl_data_timeseries");
+        d.put(SHIP_COLUMN, "ship_id");
+        d.put(CHANNEL_COLUMN, "data_channel_id");
+        d.put(TIME_COLUMN, "created_time");
+        d.put(VALUE_COLUMN, "value");
+        d.put(TARGET_TABLE, "tenant.tbl_data_timeseries_wide");
+        d.put(COLUMN_PREFIX, "ch_");
+        d.put(CHANNELS_MAPPING, "");
+        d.put(SHIPS, "");
+        d.put(FROM, "");
+        d.put(TO, "");
+        d.put(CHANNELS, "");
+        d.put(CHUNK_SIZE, "PT1H");
+        d.put(MIN_CHUNK_SIZE, "PT1M");
+        d.put(PARALLELISM, "2");
+        d.put(CONTROL_SCHEMA, "migrator");
+        d.put(FETCH_SIZE, "20000");
+        d.put(PLAN_INTERVAL, "PT1S");
+        d.put(LEASE, "PT2M");
+        d.put(RETRY_MAX_ATTEMPTS, "8");
+        d.put(RETRY_INITIAL_DELAY, "PT1S");
+        d.put(RETRY_MAX_DELAY, "PT1M");
+        d.put(RETRY_MULTIPLIER, "2.0");
+        d.put(SPLIT_AFTER, "0.5");
+        d.put(SHUTDOWN_TIMEOUT, "PT30S");
+        d.put(CONNECT_TIMEOUT, "PT10S");
+        d.put(SOCKET_TIMEOUT, "PT5M");
+        d.put(STATEMENT_TIMEOUT, "PT15M");
+        d.put(IDLE_IN_TX_TIMEOUT, "PT10M");
+        d.put(POOL_MAX_LIFETIME, "PT25M");
+        d.put(POOL_KEEPALIVE, "PT2M");
+        d.put(POOL_CONNECTION_TIMEOUT, "PT30S");
+        d.put(ROUTES, "routes");
+        d.put(ROUTES_RELOAD, "false");
+        d.put(DEMO_SHIPS, "3");
+        d.put(DEMO_HOURS, "3");
+        DEFAULTS = Collections.unmodifiableMap(d);
+    }
+
+    private final Map<String, String> values;
+
+    public Settings(Map<String, String> values) {
+        this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    }
+
+    /** A copy with some keys replaced, e.g. the embedded server's URL. */
+    public Settings with(Map<String, String> overrides) {
+        Map<String, String> copy = new LinkedHashMap<>(values);
+        copy.putAll(overrides);
+        return new Settings(copy);
+    }
+
+    public String raw(String key) {
+        String v = values.get(key);
+        return v == null ? "" : v.trim();
+    }
+
+    public Map<String, String> all() {
+        return values;
+    }
+
+    /** Every key of the product; unknown {@code migrator.*} keys are rejected so a typo is not silently ignored. */
+    public void rejectUnknownKeys() {
+        for (String key : values.keySet()) {
+            if (key.startsWith("migrator.") && !DEFAULTS.containsKey(key) && !key.equals(SettingsLoader.CONFIG_KEY)) {
+                throw new InvalidSettingException(key + " is not a known setting; see config/application.properties for the list");
+            }
+        }
+    }
+
+    /** Checks every setting at once, so a bad value is reported before any work starts. */
+    public void validate() {
+        if (hasSourceUrl()) {
+            sourceUrl();
+        }
+        if (!raw(TARGET_URL).isEmpty()) {
+            targetUrl();
+        }
+        sourceTable();
+        shipColumn();
+        channelColumn();
+        timeColumn();
+        valueColumn();
+        targetTable();
+        columnPrefix();
+        controlSchema();
+        channelsMapping();
+        to();
+        minChunkSize();
+        parallelism();
+        fetchSize();
+        planInterval();
+        lease();
+        retryMaxAttempts();
+        retryInitialDelay();
+        retryMaxDelay();
+        retryMultiplier();
+        splitAfter();
+        shutdownTimeout();
+        connectTimeout();
+        socketTimeout();
+        statementTimeout();
+        idleInTransactionTimeout();
+        poolKeepaliveTime();
+        poolConnectionTimeout();
+        routesReload();
+        demoShips();
+        demoHours();
+    }
+
+    // ---- connections -------------------------------------------------------------------------
+
+    public boolean hasSourceUrl() {
+        return !raw(SOURCE_URL).isEmpty();
+    }
+
+    public String sourceUrl() {
+        return jdbcUrl(SOURCE_URL, raw(SOURCE_URL));
+    }
+
+    public String sourceUsername() {
+        return raw(SOURCE_USERNAME);
+    }
+
+    public String sourcePassword() {
+        return raw(SOURCE_PASSWORD);
+    }
+
+    public String targetUrl() {
+        String url = raw(TARGET_URL);
+        return url.isEmpty() ? sourceUrl() : jdbcUrl(TARGET_URL, url);
+    }
+
+    public String targetUsername() {
+        return raw(TARGET_URL).isEmpty() && raw(TARGET_USERNAME).isEmpty() ? sourceUsername() : raw(TARGET_USERNAME);
+    }
+
+    public String targetPassword() {
+        return raw(TARGET_URL).isEmpty() && raw(TARGET_PASSWORD).isEmpty() ? sourcePassword() : raw(TARGET_PASSWORD);
+    }
+
+    /** Passwords of this process, so that any text leaving it can be scrubbed of them. */
+    public List<String> secrets() {
+        List<String> secrets = new ArrayList<>();
+        for (String key : List.of(SOURCE_PASSWORD, TARGET_PASSWORD)) {
+            if (!raw(key).isEmpty()) {
+                secrets.add(raw(key));
+            }
+        }
+        return secrets;
+    }
+
+    private static String jdbcUrl(String key, String url) {
+        if (!url.startsWith("jdbc:postgresql:")) {
+            throw InvalidSettingException.of(key, Secrets.redactUrl(url), "a PostgreSQL JDBC URL such as jdbc:postgresql://host:5432/database");
+        }
+        return url;
+    }
+
+    // ---- tables ------------------------------------------------------------------------------
+
+    public String sourceTable() {
+        return Identifiers.table(SOURCE_TABLE, raw(SOURCE_TABLE));
+    }
+
+    public String shipColumn() {
+        return Identifiers.name(SHIP_COLUMN, raw(SHIP_COLUMN));
+    }
+
+    public String channelColumn() {
+        return Identifiers.name(CHANNEL_COLUMN, raw(CHANNEL_COLUMN));
+    }
+
+    public String timeColumn() {
+        return Identifiers.name(TIME_COLUMN, raw(TIME_COLUMN));
+    }
+
+    public String valueColumn() {
+        return Identifiers.name(VALUE_COLUMN, raw(VALUE_COLUMN));
+    }
+
+    public String targetTable() {
+        return Identifiers.table(TARGET_TABLE, raw(TARGET_TABLE));
+    }
+
+    public String columnPrefix() {
+        String prefix = raw(COLUMN_PREFIX);
+        if (!prefix.isEmpty() && !Identifiers.isValidName(prefix)) {
+            throw InvalidSettingException.of(COLUMN_PREFIX, prefix, "the start of an SQL identifier, e.g. ch_");
+        }
+        return prefix;
+    }
+
+    public String controlSchema() {
+        return Identifiers.name(CONTROL_SCHEMA, raw(CONTROL_SCHEMA));
+    }
+
+    public Path channelsMapping() {
+        String file = raw(CHANNELS_MAPPING);
+        if (file.isEmpty()) {
+            return null;
+        }
+        Path path = Path.of(file);
+        if (!Files.isRegularFile(path)) {
+            throw InvalidSettingException.of(CHANNELS_MAPPING, file, "an existing CSV file with lines data_channel_id,column_name");
+        }
+        return path;
+    }
+
+    // ---- scope -------------------------------------------------------------------------------
+
+    public List<String> ships() {
+        return list(SHIPS);
+    }
+
+    public List<String> channels() {
+        return list(CHANNELS);
+    }
+
+    public Instant from() {
+        return instant(FROM);
+    }
+
+    public Instant to() {
+        Instant to = instant(TO);
+        Instant from = from();
+        if (to != null && from != null && !to.isAfter(from)) {
+            throw InvalidSettingException.of(TO, raw(TO), "a time after " + FROM + " (" + raw(FROM) + ")");
+        }
+        return to;
+    }
+
+    // ---- chunking and throughput -------------------------------------------------------------
+
+    public Duration chunkSize() {
+        return positiveDuration(CHUNK_SIZE);
+    }
+
+    public Duration minChunkSize() {
+        Duration min = positiveDuration(MIN_CHUNK_SIZE);
+        if (min.compareTo(chunkSize()) > 0) {
+            throw InvalidSettingException.of(MIN_CHUNK_SIZE, raw(MIN_CHUNK_SIZE), "a duration no longer than " + CHUNK_SIZE + " (" + raw(CHUNK_SIZE) + ")");
+        }
+        return min;
+    }
+
+    public int parallelism() {
+        return intBetween(PARALLELISM, 1, 64);
+    }
+
+    public int fetchSize() {
+        return intBetween(FETCH_SIZE, 100, 1_000_000);
+    }
+
+    public Duration planInterval() {
+        return positiveDuration(PLAN_INTERVAL);
+    }
+
+    public Duration lease() {
+        Duration lease = positiveDuration(LEASE);
+        if (lease.compareTo(Duration.ofSeconds(3)) < 0) {
+            throw InvalidSettingException.of(LEASE, raw(LEASE), "a duration of at least PT3S");
+        }
+        return lease;
+    }
+
+    // ---- fault handling ----------------------------------------------------------------------
+
+    public int retryMaxAttempts() {
+        return intBetween(RETRY_MAX_ATTEMPTS, 1, 1000);
+    }
+
+    public Duration retryInitialDelay() {
+        return nonNegativeDuration(RETRY_INITIAL_DELAY);
+    }
+
+    public Duration retryMaxDelay() {
+        return nonNegativeDuration(RETRY_MAX_DELAY);
+    }
+
+    public double retryMultiplier() {
+        String v = raw(RETRY_MULTIPLIER);
+        try {
+            double m = Double.parseDouble(v);
+            if (m >= 1.0 && m <= 100.0) {
+                return m;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw InvalidSettingException.of(RETRY_MULTIPLIER, v, "a number from 1.0 to 100.0");
+    }
+
+    public double splitAfter() {
+        String v = raw(SPLIT_AFTER);
+        try {
+            double share = Double.parseDouble(v);
+            if (share > 0.0 && share <= 1.0) {
+                return share;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw InvalidSettingException.of(SPLIT_AFTER, v, "a share of the smallest known timeout, greater than 0 and at most 1 (e.g. 0.5)");
+    }
+
+    public Duration shutdownTimeout() {
+        return positiveDuration(SHUTDOWN_TIMEOUT);
+    }
+
+    // ---- connections hardening ---------------------------------------------------------------
+
+    public Duration connectTimeout() {
+        return positiveDuration(CONNECT_TIMEOUT);
+    }
+
+    public Duration socketTimeout() {
+        return nonNegativeDuration(SOCKET_TIMEOUT);
+    }
+
+    public Duration statementTimeout() {
+        return nonNegativeDuration(STATEMENT_TIMEOUT);
+    }
+
+    public Duration idleInTransactionTimeout() {
+        return nonNegativeDuration(IDLE_IN_TX_TIMEOUT);
+    }
+
+    public Duration poolMaxLifetime() {
+        Duration d = positiveDuration(POOL_MAX_LIFETIME);
+        if (d.compareTo(Duration.ofSeconds(30)) < 0) {
+            throw InvalidSettingException.of(POOL_MAX_LIFETIME, raw(POOL_MAX_LIFETIME), "at least PT30S (HikariCP's minimum)");
+        }
+        return d;
+    }
+
+    public Duration poolKeepaliveTime() {
+        Duration d = nonNegativeDuration(POOL_KEEPALIVE);
+        if (!d.isZero() && d.compareTo(Duration.ofSeconds(30)) < 0) {
+            throw InvalidSettingException.of(POOL_KEEPALIVE, raw(POOL_KEEPALIVE), "PT0S (off) or at least PT30S (HikariCP's minimum)");
+        }
+        if (!d.isZero() && d.compareTo(poolMaxLifetime()) >= 0) {
+            throw InvalidSettingException.of(POOL_KEEPALIVE, raw(POOL_KEEPALIVE), "a duration shorter than " + POOL_MAX_LIFETIME + " (" + raw(POOL_MAX_LIFETIME) + ")");
+        }
+        return d;
+    }
+
+    public Duration poolConnectionTimeout() {
+        Duration d = positiveDuration(POOL_CONNECTION_TIMEOUT);
+        if (d.compareTo(Duration.ofMillis(250)) < 0) {
+            throw InvalidSettingException.of(POOL_CONNECTION_TIMEOUT, raw(POOL_CONNECTION_TIMEOUT), "at least PT0.25S (HikariCP's minimum)");
+        }
+        return d;
+    }
+
+    // ---- process -----------------------------------------------------------------------------
+
+    public Path routesDirectory() {
+        return Path.of(raw(ROUTES));
+    }
+
+    public boolean routesReload() {
+        return bool(ROUTES_RELOAD);
+    }
+
+    public int demoShips() {
+        return intBetween(DEMO_SHIPS, 1, 1000);
+    }
+
+    public int demoHours() {
+        return intBetween(DEMO_HOURS, 1, 24 * 365);
+    }
+
+    /**
+     * Values the YAML routes need in a form Camel takes directly (milliseconds, redelivery counts).
+     * They are derived, not settable: the documented settings above stay the single source.
+     */
+    public Properties camelProperties() {
+        Properties p = new Properties();
+        values.forEach((k, v) -> {
+            if (!k.endsWith(".password")) {
+                p.setProperty(k, v);
+            }
+        });
+        p.setProperty("migrator.derived.max-redeliveries", String.valueOf(retryMaxAttempts() - 1));
+        p.setProperty("migrator.derived.initial-delay-ms", String.valueOf(retryInitialDelay().toMillis()));
+        p.setProperty("migrator.derived.max-delay-ms", String.valueOf(retryMaxDelay().toMillis()));
+        p.setProperty("migrator.derived.plan-interval-ms", String.valueOf(planInterval().toMillis()));
+        p.setProperty("migrator.derived.lease-renew-ms", String.valueOf(lease().toMillis() / 3));
+        p.setProperty("migrator.derived.shutdown-timeout-s", String.valueOf(Math.max(1, shutdownTimeout().toSeconds())));
+        return p;
+    }
+
+    // ---- parsing helpers ---------------------------------------------------------------------
+
+    private List<String> list(String key) {
+        List<String> items = new ArrayList<>();
+        for (String part : raw(key).split(",")) {
+            if (!part.isBlank()) {
+                items.add(part.trim());
+            }
+        }
+        return items;
+    }
+
+    private Instant instant(String key) {
+        String v = raw(key);
+        if (v.isEmpty()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(v).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return java.time.LocalDateTime.parse(v).toInstant(java.time.ZoneOffset.UTC);
+            } catch (DateTimeParseException e2) {
+                throw InvalidSettingException.of(key, v, "an ISO-8601 time such as 2024-01-31T00:00:00Z (UTC when no offset is given)");
+            }
+        }
+    }
+
+    private Duration positiveDuration(String key) {
+        Duration d = nonNegativeDuration(key);
+        if (d.isZero()) {
+            throw InvalidSettingException.of(key, raw(key), "a positive ISO-8601 duration such as PT1H or PT20M");
+        }
+        return d;
+    }
+
+    private Duration nonNegativeDuration(String key) {
+        String v = raw(key);
+        try {
+            Duration d = Duration.parse(v);
+            if (!d.isNegative()) {
+                return d;
+            }
+        } catch (DateTimeParseException e) {
+            // reported below
+        }
+        throw InvalidSettingException.of(key, v, "an ISO-8601 duration such as PT1H, PT20M or PT30S");
+    }
+
+    private int intBetween(String key, int min, int max) {
+        String v = raw(key);
+        try {
+            int i = Integer.parseInt(v);
+            if (i >= min && i <= max) {
+                return i;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw InvalidSettingException.of(key, v, "a whole number from " + min + " to " + max);
+    }
+
+    private boolean bool(String key) {
+        String v = raw(key);
+        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(v);
+        }
+        throw InvalidSettingException.of(key, v, "true or false");
+    }
+}

@@ -1,0 +1,130 @@
+package io.tsmigrator.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.tsmigrator.config.Settings;
+
+import java.time.Duration;
+
+/**
+ * The three connection pools of a run, all sized from {@code migrator.parallelism} so that a chunk
+ * consumer never waits for a connection (the {@code request timed out after 30003ms} failure):
+ * <ul>
+ * <li><b>read</b>: source, autocommit off and read-only, because pgjdbc streams a result with a
+ * server-side cursor only inside a transaction;</li>
+ * <li><b>write</b>: target, autocommit off, one transaction per chunk (wide rows and ledger together);</li>
+ * <li><b>control</b>: target, autocommit on, for the ledger, leases, dead letters and completions, so
+ * that bookkeeping never queues behind a long write.</li>
+ * </ul>
+ * Every connection is hardened the same way: TCP keepalive, connect and read timeouts, an
+ * application name, and per-session timeouts set by the migrator on its own sessions only.
+ */
+public final class Pools implements AutoCloseable {
+
+    public static final String APPLICATION_NAME = "timeseries-migrator";
+
+    private final HikariDataSource read;
+    private final HikariDataSource write;
+    private final HikariDataSource control;
+    private final HikariDataSource aggregation;
+
+    public Pools(Settings settings) {
+        int parallelism = settings.parallelism();
+        this.read = create("migrator-read", settings.sourceUrl(), settings.sourceUsername(), settings.sourcePassword(),
+                parallelism, false, true, settings);
+        this.write = create("migrator-write", settings.targetUrl(), settings.targetUsername(), settings.targetPassword(),
+                parallelism, false, false, settings);
+        this.control = create("migrator-control", settings.targetUrl(), settings.targetUsername(), settings.targetPassword(),
+                controlPoolSize(parallelism), true, false, settings);
+        // camel-sql's JdbcAggregationRepository takes no schema-qualified table name, so its
+        // connections find the control schema through their search path.
+        HikariConfig aggregationConfig = config("migrator-aggregation", settings.targetUrl(), settings.targetUsername(),
+                settings.targetPassword(), AGGREGATION_POOL_SIZE, true, false, settings);
+        aggregationConfig.addDataSourceProperty("currentSchema", settings.controlSchema());
+        this.aggregation = new HikariDataSource(aggregationConfig);
+    }
+
+    private static final int AGGREGATION_POOL_SIZE = 2;
+
+    /** Each consumer may touch the ledger while the planner, the lease keeper and the aggregator do too. */
+    public static int controlPoolSize(int parallelism) {
+        return parallelism + 3;
+    }
+
+    /** Connections this process opens at most, against the target (write + control) and the source (read). */
+    public static int connectionsNeeded(int parallelism) {
+        return parallelism * 2 + controlPoolSize(parallelism) + AGGREGATION_POOL_SIZE;
+    }
+
+    public HikariDataSource read() {
+        return read;
+    }
+
+    public HikariDataSource write() {
+        return write;
+    }
+
+    public HikariDataSource control() {
+        return control;
+    }
+
+    /** Target connections whose search path is the control schema. */
+    public HikariDataSource aggregation() {
+        return aggregation;
+    }
+
+    private static HikariDataSource create(String name, String url, String user, String password, int size,
+                                           boolean autoCommit, boolean readOnly, Settings settings) {
+        return new HikariDataSource(config(name, url, user, password, size, autoCommit, readOnly, settings));
+    }
+
+    private static HikariConfig config(String name, String url, String user, String password, int size,
+                                       boolean autoCommit, boolean readOnly, Settings settings) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(name);
+        config.setJdbcUrl(url);
+        if (!user.isEmpty()) {
+            config.setUsername(user);
+        }
+        if (!password.isEmpty()) {
+            config.setPassword(password);
+        }
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(Math.min(size, 1));
+        config.setAutoCommit(autoCommit);
+        config.setReadOnly(readOnly);
+        config.setMaxLifetime(settings.poolMaxLifetime().toMillis());
+        config.setKeepaliveTime(settings.poolKeepaliveTime().toMillis());
+        config.setConnectionTimeout(settings.poolConnectionTimeout().toMillis());
+        config.setInitializationFailTimeout(-1);
+        config.setConnectionInitSql(sessionSettings(settings));
+        config.addDataSourceProperty("ApplicationName", APPLICATION_NAME);
+        config.addDataSourceProperty("tcpKeepAlive", "true");
+        config.addDataSourceProperty("connectTimeout", String.valueOf(seconds(settings.connectTimeout())));
+        config.addDataSourceProperty("socketTimeout", String.valueOf(seconds(settings.socketTimeout())));
+        // Ship ids are carried as text and bound untyped so the server casts them to the ship column's type.
+        config.addDataSourceProperty("stringtype", "unspecified");
+        return config;
+    }
+
+    /**
+     * Per-session limits on the migrator's own sessions (never {@code ALTER DATABASE}); UTC so that
+     * window bounds mean the same for {@code timestamp} and {@code timestamptz} time columns.
+     */
+    static String sessionSettings(Settings settings) {
+        return "SET TIME ZONE 'UTC'; SET statement_timeout = " + settings.statementTimeout().toMillis()
+                + "; SET idle_in_transaction_session_timeout = " + settings.idleInTransactionTimeout().toMillis();
+    }
+
+    private static long seconds(Duration d) {
+        return d.isZero() ? 0 : Math.max(1, (d.toMillis() + 999) / 1000);
+    }
+
+    @Override
+    public void close() {
+        read.close();
+        write.close();
+        control.close();
+        aggregation.close();
+    }
+}

@@ -1,0 +1,324 @@
+package io.tsmigrator.ledger;
+
+import io.tsmigrator.config.Secrets;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The chunk ledger ({@code <control-schema>.chunk}): the durable state of a job, one row per window.
+ * <p>
+ * States: {@code PENDING} → {@code RUNNING} (claimed by an owner holding a lease) → {@code DONE}
+ * (written in the same transaction as the chunk's wide rows), {@code SPLIT} (replaced by two
+ * halves that point to it), or {@code FAILED} (a dead letter holds the cause). A RUNNING chunk whose
+ * lease expired belongs to a process that died; any process may claim it again, and because a
+ * chunk's write is one transaction, the rerun neither duplicates nor loses rows.
+ */
+public class ChunkLedger {
+
+    public static final String PENDING = "PENDING";
+    public static final String RUNNING = "RUNNING";
+    public static final String DONE = "DONE";
+    public static final String SPLIT = "SPLIT";
+    public static final String FAILED = "FAILED";
+
+    private final DataSource dataSource;
+    private final String chunk;
+    private final String job;
+
+    public ChunkLedger(DataSource dataSource, ControlSchema schema, String job) {
+        this.dataSource = dataSource;
+        this.chunk = schema.table("chunk");
+        this.job = job;
+    }
+
+    public String job() {
+        return job;
+    }
+
+    /** The first start and last end of a ship's planned windows, or null when none is planned. */
+    public Instant[] coverage(String ship) throws SQLException {
+        String sql = "SELECT min(window_start), max(window_end) FROM " + chunk + " WHERE job = ? AND ship_id = ? AND parent_id IS NULL";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, job);
+            ps.setString(2, ship);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                Timestamp first = rs.getTimestamp(1);
+                return first == null ? null : new Instant[] {first.toInstant(), rs.getTimestamp(2).toInstant()};
+            }
+        }
+    }
+
+    /** Records planned windows; a window already in the ledger is left as it is. Returns how many were new. */
+    public int plan(String ship, List<Instant[]> windows) throws SQLException {
+        if (windows.isEmpty()) {
+            return 0;
+        }
+        String sql = "INSERT INTO " + chunk + " (job, ship_id, window_start, window_end) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING";
+        int added = 0;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (Instant[] w : windows) {
+                ps.setString(1, job);
+                ps.setString(2, ship);
+                ps.setObject(3, utc(w[0]));
+                ps.setObject(4, utc(w[1]));
+                ps.addBatch();
+            }
+            for (int n : ps.executeBatch()) {
+                added += Math.max(n, 0);
+            }
+        }
+        return added;
+    }
+
+    /**
+     * Claims the next ready chunk of the given ships that overlaps [from, to): a PENDING one, or a
+     * RUNNING one whose owner's lease has expired. {@code SKIP LOCKED} lets processes claim side by side.
+     */
+    public Chunk claimNext(List<String> ships, Instant from, Instant to, String owner, Duration lease) throws SQLException {
+        String sql = "UPDATE " + chunk + " c SET status = 'RUNNING', owner = ?, claimed_at = now(), lease_until = now() + ? * interval '1 millisecond', updated_at = now()"
+                + " WHERE c.id = (SELECT id FROM " + chunk
+                + "   WHERE job = ? AND ship_id = ANY (?) AND window_end > ? AND window_start < ?"
+                + "     AND (status = 'PENDING' OR (status = 'RUNNING' AND lease_until < now()))"
+                + "   ORDER BY ship_id, window_start LIMIT 1 FOR UPDATE SKIP LOCKED)"
+                + " RETURNING c.id, c.ship_id, c.window_start, c.window_end, c.attempts";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, owner);
+            ps.setLong(2, lease.toMillis());
+            ps.setString(3, job);
+            ps.setArray(4, c.createArrayOf("text", ships.toArray()));
+            ps.setObject(5, utc(from));
+            ps.setObject(6, utc(to));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? chunkFrom(rs) : null;
+            }
+        }
+    }
+
+    /** Starts an attempt on a chunk this owner holds; returns its attempt number (1 for the first). */
+    public int beginAttempt(Chunk c, String owner, Duration lease) throws SQLException {
+        String sql = "UPDATE " + chunk + " SET attempts = attempts + 1, started_at = coalesce(started_at, now()), attempt_started_at = now(),"
+                + " lease_until = now() + ? * interval '1 millisecond', updated_at = now()"
+                + " WHERE id = ? AND owner = ? AND status = 'RUNNING' RETURNING attempts";
+        try (Connection conn = dataSource.getConnection(); PreparedStatement ps = conn.prepareStatement(sql)) {
+            ps.setLong(1, lease.toMillis());
+            ps.setLong(2, c.id());
+            ps.setString(3, owner);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new LeaseLostException(c, owner);
+                }
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    /**
+     * Marks a chunk done on the caller's connection, inside the transaction that wrote its wide rows.
+     * Fails when this owner no longer holds the chunk, so the caller rolls its write back.
+     */
+    public void markDone(Connection c, Chunk ch, String owner, long rowsRead, long rowsWritten, long duplicates) throws SQLException {
+        String sql = "UPDATE " + chunk + " SET status = 'DONE', rows_read = ?, rows_written = ?, duplicates = ?, finished_at = now(),"
+                + " elapsed_ms = (extract(epoch FROM now() - attempt_started_at) * 1000)::bigint, lease_until = NULL, updated_at = now()"
+                + " WHERE id = ? AND owner = ? AND status = 'RUNNING'";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, rowsRead);
+            ps.setLong(2, rowsWritten);
+            ps.setLong(3, duplicates);
+            ps.setLong(4, ch.id());
+            ps.setString(5, owner);
+            if (ps.executeUpdate() != 1) {
+                throw new LeaseLostException(ch, owner);
+            }
+        }
+    }
+
+    /** Notes a failed attempt (its transaction was rolled back) so the ledger shows why a chunk is retrying. */
+    public void recordFailure(Chunk ch, String sqlState, String error) throws SQLException {
+        String sql = "UPDATE " + chunk + " SET last_sql_state = ?, last_error = ?, updated_at = now() WHERE id = ?";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, sqlState);
+            ps.setString(2, Secrets.scrub(error));
+            ps.setLong(3, ch.id());
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Replaces a chunk this owner holds by its two halves [start, middle) and [middle, end), which
+     * point back to it; the parent keeps its history with status SPLIT.
+     */
+    public void split(Chunk ch, Instant middle, String owner) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + chunk + " SET status = 'SPLIT', lease_until = NULL, finished_at = now(), updated_at = now()"
+                        + " WHERE id = ? AND owner = ? AND status = 'RUNNING'")) {
+                    ps.setLong(1, ch.id());
+                    ps.setString(2, owner);
+                    if (ps.executeUpdate() != 1) {
+                        throw new LeaseLostException(ch, owner);
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + chunk + " (job, ship_id, window_start, window_end, parent_id) VALUES (?, ?, ?, ?, ?)")) {
+                    for (Instant[] half : new Instant[][] {{ch.start(), middle}, {middle, ch.end()}}) {
+                        ps.setString(1, job);
+                        ps.setString(2, ch.ship());
+                        ps.setObject(3, utc(half[0]));
+                        ps.setObject(4, utc(half[1]));
+                        ps.setLong(5, ch.id());
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /**
+     * Marks a chunk FAILED and files its dead letter, in one transaction. The dead letter keeps the
+     * ledger's attempt count and the last failure's SQLState and message.
+     */
+    public void fail(Chunk ch, String owner, String sqlState, String error, long elapsedMillis, String deadLetterTable) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + deadLetterTable
+                        + " (job, chunk_id, ship_id, window_start, window_end, attempts, sql_state, error, elapsed_ms)"
+                        + " SELECT job, id, ship_id, window_start, window_end, attempts, ?, ?, ? FROM " + chunk
+                        + " WHERE id = ? AND owner = ? AND status = 'RUNNING'")) {
+                    ps.setString(1, sqlState);
+                    ps.setString(2, Secrets.scrub(error));
+                    ps.setLong(3, elapsedMillis);
+                    ps.setLong(4, ch.id());
+                    ps.setString(5, owner);
+                    if (ps.executeUpdate() != 1) {
+                        throw new LeaseLostException(ch, owner);
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + chunk + " SET status = 'FAILED', lease_until = NULL, finished_at = now(),"
+                        + " last_sql_state = ?, last_error = ?, updated_at = now() WHERE id = ?")) {
+                    ps.setString(1, sqlState);
+                    ps.setString(2, Secrets.scrub(error));
+                    ps.setLong(3, ch.id());
+                    ps.executeUpdate();
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /** Extends the leases of every chunk this owner holds. Returns how many. */
+    public int renewLeases(String owner, Duration lease) throws SQLException {
+        String sql = "UPDATE " + chunk + " SET lease_until = now() + ? * interval '1 millisecond' WHERE owner = ? AND status = 'RUNNING'";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, lease.toMillis());
+            ps.setString(2, owner);
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Hands back chunks this owner claimed but never began, e.g. at shutdown. Returns how many. */
+    public int releaseUnstarted(String owner) throws SQLException {
+        String sql = "UPDATE " + chunk + " SET status = 'PENDING', owner = NULL, lease_until = NULL, updated_at = now()"
+                + " WHERE owner = ? AND status = 'RUNNING' AND (attempt_started_at IS NULL OR attempt_started_at < claimed_at)";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, owner);
+            return ps.executeUpdate();
+        }
+    }
+
+    public boolean ownsRunning(String owner) throws SQLException {
+        return exists("SELECT 1 FROM " + chunk + " WHERE owner = ? AND status = 'RUNNING' LIMIT 1", owner);
+    }
+
+    /** Chunks of the given ships overlapping [from, to) that are still to do (PENDING or RUNNING). */
+    public long unfinished(List<String> ships, Instant from, Instant to) throws SQLException {
+        return countIn("status IN ('PENDING', 'RUNNING')", ships, from, to);
+    }
+
+    public long failed(List<String> ships, Instant from, Instant to) throws SQLException {
+        return countIn("status = 'FAILED'", ships, from, to);
+    }
+
+    /** A ship is finished when every one of its chunks is DONE (split parents count as their halves). */
+    public boolean isShipFinished(String ship) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FILTER (WHERE status NOT IN ('DONE', 'SPLIT')), count(*) FROM " + chunk + " WHERE job = ? AND ship_id = ?")) {
+            ps.setString(1, job);
+            ps.setString(2, ship);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) == 0 && rs.getLong(2) > 0;
+            }
+        }
+    }
+
+    /** Ships with every chunk DONE; used to reconcile completions a crash may have left unwritten. */
+    public List<String> finishedShips(List<String> ships) throws SQLException {
+        String sql = "SELECT ship_id FROM " + chunk + " WHERE job = ? AND ship_id = ANY (?) GROUP BY ship_id"
+                + " HAVING count(*) FILTER (WHERE status NOT IN ('DONE', 'SPLIT')) = 0 ORDER BY ship_id";
+        List<String> result = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, job);
+            ps.setArray(2, c.createArrayOf("text", ships.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    result.add(rs.getString(1));
+                }
+            }
+        }
+        return result;
+    }
+
+    private long countIn(String condition, List<String> ships, Instant from, Instant to) throws SQLException {
+        String sql = "SELECT count(*) FROM " + chunk + " WHERE job = ? AND ship_id = ANY (?) AND window_end > ? AND window_start < ? AND " + condition;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, job);
+            ps.setArray(2, c.createArrayOf("text", ships.toArray()));
+            ps.setObject(3, utc(from));
+            ps.setObject(4, utc(to));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private boolean exists(String sql, String arg) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, arg);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    static Chunk chunkFrom(ResultSet rs) throws SQLException {
+        return new Chunk(rs.getLong(1), rs.getString(2), rs.getTimestamp(3).toInstant(), rs.getTimestamp(4).toInstant(), rs.getInt(5));
+    }
+
+    static java.time.OffsetDateTime utc(Instant instant) {
+        return java.time.OffsetDateTime.ofInstant(instant, java.time.ZoneOffset.UTC);
+    }
+}

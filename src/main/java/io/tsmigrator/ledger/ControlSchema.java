@@ -1,0 +1,101 @@
+package io.tsmigrator.ledger;
+
+import io.tsmigrator.config.Identifiers;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * The migrator's own tables in the target database: the chunk ledger, dead letters, per-ship
+ * completions and the aggregator's repository. Created idempotently under an advisory lock, so
+ * several processes may start at once.
+ */
+public final class ControlSchema {
+
+    private final String schema;
+
+    public ControlSchema(String schema) {
+        this.schema = Identifiers.quote(schema);
+    }
+
+    public String table(String name) {
+        return schema + "." + name;
+    }
+
+    /** The table camel-sql's JdbcAggregationRepository uses; it appends {@code _completed} for its second one. */
+    public static final String AGGREGATION_TABLE = "ship_aggregation";
+
+    public void create(DataSource dataSource) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("SELECT pg_advisory_xact_lock(hashtext('timeseries-migrator control schema'))");
+                s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+                s.execute("CREATE TABLE IF NOT EXISTS " + table("chunk") + " ("
+                        + " id bigserial PRIMARY KEY,"
+                        + " job text NOT NULL,"
+                        + " ship_id text NOT NULL,"
+                        + " window_start timestamptz NOT NULL,"
+                        + " window_end timestamptz NOT NULL,"
+                        + " parent_id bigint REFERENCES " + table("chunk") + " (id),"
+                        + " status text NOT NULL DEFAULT 'PENDING' CHECK (status IN ('PENDING','RUNNING','DONE','SPLIT','FAILED')),"
+                        + " attempts int NOT NULL DEFAULT 0,"
+                        + " owner text,"
+                        + " lease_until timestamptz,"
+                        + " claimed_at timestamptz,"
+                        + " rows_read bigint,"
+                        + " rows_written bigint,"
+                        + " duplicates bigint,"
+                        + " started_at timestamptz,"
+                        + " attempt_started_at timestamptz,"
+                        + " finished_at timestamptz,"
+                        + " elapsed_ms bigint,"
+                        + " last_sql_state text,"
+                        + " last_error text,"
+                        + " created_at timestamptz NOT NULL DEFAULT now(),"
+                        + " updated_at timestamptz NOT NULL DEFAULT now(),"
+                        + " CHECK (window_end > window_start),"
+                        + " UNIQUE (job, ship_id, window_start, window_end))");
+                s.execute("CREATE INDEX IF NOT EXISTS chunk_claim_idx ON " + table("chunk") + " (job, status, ship_id, window_start)");
+                s.execute("CREATE INDEX IF NOT EXISTS chunk_owner_idx ON " + table("chunk") + " (owner) WHERE status = 'RUNNING'");
+                s.execute("CREATE TABLE IF NOT EXISTS " + table("dead_letter") + " ("
+                        + " id bigserial PRIMARY KEY,"
+                        + " job text NOT NULL,"
+                        + " chunk_id bigint NOT NULL REFERENCES " + table("chunk") + " (id),"
+                        + " ship_id text NOT NULL,"
+                        + " window_start timestamptz NOT NULL,"
+                        + " window_end timestamptz NOT NULL,"
+                        + " attempts int NOT NULL,"
+                        + " sql_state text,"
+                        + " error text NOT NULL,"
+                        + " elapsed_ms bigint,"
+                        + " failed_at timestamptz NOT NULL DEFAULT now(),"
+                        + " replayed_at timestamptz,"
+                        + " replay_outcome text)");
+                s.execute("CREATE INDEX IF NOT EXISTS dead_letter_open_idx ON " + table("dead_letter") + " (job, ship_id) WHERE replayed_at IS NULL");
+                s.execute("CREATE TABLE IF NOT EXISTS " + table("ship_completion") + " ("
+                        + " job text NOT NULL,"
+                        + " ship_id text NOT NULL,"
+                        + " chunks int NOT NULL,"
+                        + " source_rows bigint NOT NULL,"
+                        + " wide_rows bigint NOT NULL,"
+                        + " started_at timestamptz,"
+                        + " completed_at timestamptz NOT NULL,"
+                        + " PRIMARY KEY (job, ship_id))");
+                for (String repo : new String[] {AGGREGATION_TABLE, AGGREGATION_TABLE + "_completed"}) {
+                    s.execute("CREATE TABLE IF NOT EXISTS " + table(repo) + " ("
+                            + " id varchar(255) PRIMARY KEY, exchange bytea NOT NULL, version bigint NOT NULL)");
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.tsmigrator.migrate;
+
+import io.tsmigrator.config.Secrets;
+import io.tsmigrator.failure.ChunkFailure;
+import io.tsmigrator.failure.FailureClassifier;
+import io.tsmigrator.failure.FailureKind;
+import io.tsmigrator.ledger.Chunk;
+import io.tsmigrator.ledger.ChunkLedger;
+import io.tsmigrator.ledger.LeaseLostException;
+import io.tsmigrator.source.SourceTable;
+import io.tsmigrator.target.WideTable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The chunk consumer's work: one attempt at one chunk, from the first narrow row read to the ledger
+ * saying DONE. An attempt either commits everything or nothing, so a retry always starts the
+ * whole chunk again. Failures leave as a {@link ChunkFailure} whose type tells the routes to retry,
+ * split or dead-letter.
+ */
+public class ChunkMigrator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChunkMigrator.class);
+
+    private final ChunkReader reader;
+    private final WideWriter writer;
+    private final ChunkLedger ledger;
+    private final FailureClassifier classifier;
+    private final String owner;
+    private final Duration lease;
+
+    public ChunkMigrator(DataSource read, DataSource write, SourceTable source, WideTable wide, List<String> channelFilter,
+                         int fetchSize, ChunkLedger ledger, FailureClassifier classifier, String owner, Duration lease) {
+        this.reader = new ChunkReader(read, source, wide.channels(), channelFilter, fetchSize);
+        this.writer = new WideWriter(write, source, wide, ledger);
+        this.ledger = ledger;
+        this.classifier = classifier;
+        this.owner = owner;
+        this.lease = lease;
+    }
+
+    public ChunkResult migrate(Chunk chunk) throws ChunkFailure {
+        long started = System.nanoTime();
+        int attempt = chunk.attempts() + 1;
+        try {
+            attempt = ledger.beginAttempt(chunk, owner, lease);
+            WidePivot pivot = reader.read(chunk);
+            long written = writer.write(chunk, pivot, owner);
+            long millis = millisSince(started);
+            LOG.info("{} attempt {}: {} narrow rows -> {} wide rows ({} duplicates) in {} ms",
+                    chunk.describe(), attempt, pivot.narrowRows(), written, pivot.duplicates(), millis);
+            return new ChunkResult(chunk, attempt, pivot.narrowRows(), written, pivot.duplicates(), millis);
+        } catch (LeaseLostException e) {
+            throw e;
+        } catch (Exception e) {
+            long millis = millisSince(started);
+            FailureKind kind = classifier.classify(e, Duration.ofMillis(millis));
+            String sqlState = FailureClassifier.sqlState(e);
+            String reason = Secrets.scrub(String.valueOf(e.getMessage()));
+            LOG.warn("{} attempt {} failed after {} ms ({}{}): {}", chunk.describe(), attempt, millis, kind,
+                    sqlState == null ? "" : ", SQLState " + sqlState, reason);
+            recordQuietly(chunk, sqlState, reason);
+            throw ChunkFailure.of(kind, chunk, attempt, sqlState, reason, millis);
+        }
+    }
+
+    private void recordQuietly(Chunk chunk, String sqlState, String reason) {
+        try {
+            ledger.recordFailure(chunk, sqlState, reason);
+        } catch (Exception e) {
+            // the database may be the thing that failed; the retry will record its own outcome
+            LOG.debug("{}: could not note the failure in the ledger: {}", chunk.describe(), Secrets.scrub(e.getMessage()));
+        }
+    }
+
+    private static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000L;
+    }
+}

@@ -1,0 +1,95 @@
+package io.tsmigrator.migrate;
+
+import io.tsmigrator.failure.PermanentFault;
+import io.tsmigrator.ledger.Chunk;
+import io.tsmigrator.source.SourceTable;
+import io.tsmigrator.source.Times;
+import org.postgresql.PGResultSetMetaData;
+import org.postgresql.PGStatement;
+
+import javax.sql.DataSource;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * Streams one chunk's narrow rows into a {@link WidePivot}. The query has no ORDER BY (the pivot
+ * needs none, and an index on (ship, time) serves the range without a sort); it runs with a
+ * server-side cursor (autocommit off, a fetch size) so memory does not depend on the result, and in
+ * binary so timestamps and values arrive in the form binary COPY writes back.
+ */
+final class ChunkReader {
+
+    private static final int BINARY = 1;
+
+    private final DataSource read;
+    private final SourceTable source;
+    private final List<String> channels;
+    private final List<String> channelFilter;
+    private final int fetchSize;
+    private final String sql;
+    private final ValueOrder order;
+
+    /**
+     * @param channels wide columns' channel ids, in column order
+     * @param channelFilter when not empty, only these channels are read
+     */
+    ChunkReader(DataSource read, SourceTable source, List<String> channels, List<String> channelFilter, int fetchSize) {
+        this.read = read;
+        this.source = source;
+        this.channels = channels;
+        this.channelFilter = channelFilter;
+        this.fetchSize = fetchSize;
+        this.order = new ValueOrder(source.valueType());
+        this.sql = "SELECT " + source.time() + ", " + source.channel() + ", " + source.value() + " FROM " + source.table()
+                + " WHERE " + source.ship() + " = ? AND " + source.time() + " >= ? AND " + source.time() + " < ?"
+                + (channelFilter.isEmpty() ? "" : " AND " + source.channel() + " = ANY (?)");
+    }
+
+    WidePivot read(Chunk chunk) throws SQLException {
+        ChannelIndex index = new ChannelIndex(channels, source.channelType());
+        WidePivot pivot = new WidePivot(channels.size(), source.valueType().fixedWidth(), order, 1024);
+        try (Connection c = read.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.unwrap(PGStatement.class).setPrepareThreshold(-1);
+                ps.setFetchSize(fetchSize);
+                ps.setString(1, chunk.ship());
+                Times.bind(ps, 2, chunk.start(), source.timeType());
+                Times.bind(ps, 3, chunk.end(), source.timeType());
+                if (!channelFilter.isEmpty()) {
+                    Array filter = c.createArrayOf(source.channelType().isInteger() ? "int8" : "text",
+                            source.channelType().isInteger() ? channelFilter.stream().map(Long::valueOf).toArray() : channelFilter.toArray());
+                    ps.setArray(4, filter);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    requireBinary(rs);
+                    while (rs.next()) {
+                        long time = ValueOrder.readLong(rs.getBytes(1), 0);
+                        int column = index.columnOf(rs, 2);
+                        if (column >= 0) {
+                            pivot.add(time, column, rs.getBytes(3));
+                        } else if (rs.wasNull()) {
+                            pivot.addTimeOnly(time);
+                        } else {
+                            throw new PermanentFault(chunk.describe() + ": channel " + rs.getString(2)
+                                    + " has no column in the wide table (it appeared after discovery); run again to add its column");
+                        }
+                    }
+                }
+            } finally {
+                Transactions.endQuietly(c);
+            }
+        }
+        return pivot;
+    }
+
+    private static void requireBinary(ResultSet rs) throws SQLException {
+        PGResultSetMetaData meta = rs.getMetaData().unwrap(PGResultSetMetaData.class);
+        if (meta.getFormat(1) != BINARY || meta.getFormat(3) != BINARY) {
+            throw new SQLException("the driver did not send time and value in binary; check binaryTransfer is not disabled in the JDBC URL");
+        }
+    }
+}

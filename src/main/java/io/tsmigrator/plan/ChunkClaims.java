@@ -1,0 +1,72 @@
+package io.tsmigrator.plan;
+
+import io.tsmigrator.ledger.Chunk;
+import io.tsmigrator.ledger.ChunkLedger;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+/**
+ * The splitter's source of chunk messages: an iterator that claims one ready chunk from the ledger
+ * each time the splitter asks for the next, so chunks are claimed only as fast as consumers free up
+ * (the splitter blocks on the full chunk queue). It ends as soon as nothing is ready; chunks that
+ * become ready later (halves of a split chunk, leases of a dead process expiring) are picked up by
+ * the next planning pass.
+ * <p>
+ * It never waits inside {@code hasNext()}: Camel's streaming splitter asks {@code hasNext()} before
+ * it dispatches the element it just took, so waiting there for running chunks would wait for itself.
+ */
+public class ChunkClaims {
+
+    private final ChunkLedger ledger;
+    private final RunScope scope;
+    private final String owner;
+    private final Duration lease;
+    private volatile boolean stopping;
+
+    public ChunkClaims(ChunkLedger ledger, RunScope scope, String owner, Duration lease) {
+        this.ledger = ledger;
+        this.scope = scope;
+        this.owner = owner;
+        this.lease = lease;
+    }
+
+    /** Stops handing out chunks, e.g. on SIGTERM; chunks in hand finish or are released. */
+    public void stop() {
+        stopping = true;
+    }
+
+    public boolean isStopping() {
+        return stopping;
+    }
+
+    public Iterator<Chunk> claims() {
+        return new Iterator<>() {
+            private Chunk next;
+
+            @Override
+            public boolean hasNext() {
+                if (next == null && !stopping) {
+                    try {
+                        next = ledger.claimNext(scope.ships(), scope.from(), scope.to(), owner, lease);
+                    } catch (SQLException e) {
+                        throw new IllegalStateException("cannot claim chunks from the ledger: " + e.getMessage(), e);
+                    }
+                }
+                return next != null;
+            }
+
+            @Override
+            public Chunk next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Chunk chunk = next;
+                next = null;
+                return chunk;
+            }
+        };
+    }
+}

@@ -1,0 +1,92 @@
+package io.tsmigrator.report;
+
+import io.tsmigrator.ledger.ChunkLedger;
+import io.tsmigrator.ledger.ControlSchema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Records that a ship is complete in {@code <control-schema>.ship_completion}. The figures come from
+ * the ledger, not from the aggregator's tally, so they are right across restarts and reruns; the
+ * upsert makes recording the same completion twice harmless.
+ */
+public class ShipCompletions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShipCompletions.class);
+
+    private final DataSource dataSource;
+    private final ChunkLedger ledger;
+    private final String completion;
+    private final String chunk;
+
+    public ShipCompletions(DataSource dataSource, ChunkLedger ledger, ControlSchema schema) {
+        this.dataSource = dataSource;
+        this.ledger = ledger;
+        this.completion = schema.table("ship_completion");
+        this.chunk = schema.table("chunk");
+    }
+
+    /** The aggregator's completion predicate: the tally's ship has no chunk left to do. */
+    public boolean isComplete(Map<String, Object> tally) throws SQLException {
+        return ledger.isShipFinished((String) tally.get(ShipTally.SHIP));
+    }
+
+    public void record(Map<String, Object> tally) throws SQLException {
+        String ship = (String) tally.get(ShipTally.SHIP);
+        record(ship);
+        LOG.info("ship {} complete: {} chunks in this run, {} narrow rows -> {} wide rows", ship,
+                tally.get(ShipTally.CHUNKS), tally.get(ShipTally.NARROW_ROWS), tally.get(ShipTally.WIDE_ROWS));
+    }
+
+    public void record(String ship) throws SQLException {
+        String sql = "INSERT INTO " + completion + " (job, ship_id, chunks, source_rows, wide_rows, started_at, completed_at)"
+                + " SELECT job, ship_id, count(*), coalesce(sum(rows_read), 0), coalesce(sum(rows_written), 0), min(started_at), now()"
+                + " FROM " + chunk + " WHERE job = ? AND ship_id = ? AND status = 'DONE' GROUP BY job, ship_id"
+                + " ON CONFLICT (job, ship_id) DO UPDATE SET chunks = EXCLUDED.chunks, source_rows = EXCLUDED.source_rows,"
+                + " wide_rows = EXCLUDED.wide_rows, started_at = EXCLUDED.started_at, completed_at = EXCLUDED.completed_at"
+                + " WHERE (" + completion + ".chunks, " + completion + ".source_rows, " + completion + ".wide_rows)"
+                + " IS DISTINCT FROM (EXCLUDED.chunks, EXCLUDED.source_rows, EXCLUDED.wide_rows)";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, ledger.job());
+            ps.setString(2, ship);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Writes completions a crash may have left unwritten: every finished ship of the scope gets its row. */
+    public void reconcile(List<String> ships) throws SQLException {
+        for (String ship : ledger.finishedShips(ships)) {
+            record(ship);
+        }
+    }
+
+    /** Completion rows of the given ships, for the end-of-run summary. */
+    public List<Completion> completions(List<String> ships) throws SQLException {
+        String sql = "SELECT ship_id, chunks, source_rows, wide_rows, started_at, completed_at FROM " + completion
+                + " WHERE job = ? AND ship_id = ANY (?) ORDER BY ship_id";
+        List<Completion> result = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, ledger.job());
+            ps.setArray(2, c.createArrayOf("text", ships.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    result.add(new Completion(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getLong(4),
+                            rs.getTimestamp(5) == null ? null : rs.getTimestamp(5).toInstant(), rs.getTimestamp(6).toInstant()));
+                }
+            }
+        }
+        return result;
+    }
+
+    public record Completion(String ship, int chunks, long sourceRows, long wideRows, java.time.Instant startedAt, java.time.Instant completedAt) {
+    }
+}

@@ -1,0 +1,203 @@
+package io.tsmigrator.run;
+
+import io.tsmigrator.ExitCodes;
+import io.tsmigrator.config.InvalidSettingException;
+import io.tsmigrator.config.Settings;
+import io.tsmigrator.db.Pools;
+import io.tsmigrator.deadletter.DeadLetters;
+import io.tsmigrator.failure.ChunkSplitter;
+import io.tsmigrator.failure.FailureClassifier;
+import io.tsmigrator.ledger.ChunkLedger;
+import io.tsmigrator.ledger.ControlSchema;
+import io.tsmigrator.migrate.ChunkMigrator;
+import io.tsmigrator.plan.ChunkClaims;
+import io.tsmigrator.plan.ChunkPlanner;
+import io.tsmigrator.plan.RunScope;
+import io.tsmigrator.report.RunSummary;
+import io.tsmigrator.report.ShipCompletions;
+import io.tsmigrator.report.ShipTally;
+import io.tsmigrator.source.Discovery;
+import io.tsmigrator.source.SourceTable;
+import io.tsmigrator.target.ChannelMapping;
+import io.tsmigrator.target.WideTable;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.processor.aggregate.jdbc.JdbcAggregationRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The {@code run} command: prepares the target and the ledger, then hands the flow to the YAML
+ * routes under {@code routes/} running in Camel Main, and turns the ledger's final state into the
+ * exit code.
+ */
+public final class MigrationRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MigrationRun.class);
+
+    private final Environment env;
+    private final PrintStream out;
+
+    public MigrationRun(Environment env, PrintStream out) {
+        this.env = env;
+        this.out = out;
+    }
+
+    public int execute() throws Exception {
+        Settings settings = env.settings();
+        Pools pools = env.pools();
+        SourceTable source = SourceTable.inspect(pools.read(), settings);
+        ControlSchema schema = new ControlSchema(settings.controlSchema());
+        schema.create(pools.control());
+        Discovery discovery = new Discovery(pools.read(), source);
+        ChannelMapping mapping = ChannelMapping.from(settings);
+        List<String> channels = channels(settings, source, discovery, mapping, pools.control());
+        WideTable wide = WideTable.prepare(pools.control(), settings, source, channels, mapping);
+        RunScope scope = RunScope.of(ships(settings, discovery), settings.from(), settings.to());
+        LOG.info("migrating {} ships, {} channels from {} to {} in {} chunks, {} at a time", scope.ships().size(), channels.size(),
+                source.table(), wide.table(), settings.chunkSize(), settings.parallelism());
+
+        String owner = ownerId();
+        ChunkLedger ledger = new ChunkLedger(pools.control(), schema, settings.targetTable());
+        FailureClassifier classifier = new FailureClassifier(splitAfter(settings));
+        ChunkClaims claims = new ChunkClaims(ledger, scope, owner, settings.lease());
+        DeadLetters deadLetters = new DeadLetters(ledger, schema, owner);
+        ShipCompletions completions = new ShipCompletions(pools.control(), ledger, schema);
+
+        Main main = new Main();
+        configureRoutes(main, settings);
+        main.setOverrideProperties(settings.camelProperties());
+        main.bind("chunkPlanner", new ChunkPlanner(discovery, ledger, scope, settings.chunkSize()));
+        main.bind("chunkClaims", claims);
+        main.bind("chunkMigrator", new ChunkMigrator(pools.read(), pools.write(), source, wide, settings.channels(),
+                settings.fetchSize(), ledger, classifier, owner, settings.lease()));
+        main.bind("deadLetters", deadLetters);
+        main.bind("chunkSplitter", new ChunkSplitter(ledger, deadLetters, settings.minChunkSize(), owner));
+        main.bind("shipTally", new ShipTally());
+        main.bind("shipCompletions", completions);
+        main.bind("shipAggregationRepository", aggregationRepository(pools, schema));
+        main.bind("leaseKeeper", new LeaseKeeper(ledger, owner, settings.lease()));
+        main.bind("runControl", new RunControl(ledger, scope, completions, claims, main::completed));
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeStop(BaseMainSupport m) {
+                claims.stop();
+            }
+        });
+        main.run();
+
+        int released = ledger.releaseUnstarted(owner);
+        if (released > 0) {
+            LOG.info("handed {} claimed but unstarted chunks back to the ledger", released);
+        }
+        long unfinished = ledger.unfinished(scope.ships(), scope.from(), scope.to());
+        long failed = ledger.failed(scope.ships(), scope.from(), scope.to());
+        new RunSummary(out).print(completions.completions(scope.ships()), unfinished, failed, schema.table("dead_letter"));
+        if (unfinished > 0) {
+            return ExitCodes.FAILED;
+        }
+        return failed > 0 ? ExitCodes.DEAD_LETTERS : ExitCodes.OK;
+    }
+
+    private static void configureRoutes(Main main, Settings settings) {
+        Path dir = settings.routesDirectory();
+        if (Files.isDirectory(dir)) {
+            main.configure().withRoutesIncludePattern("file:" + dir.toAbsolutePath() + "/*.yaml");
+            if (settings.routesReload()) {
+                main.configure().withRoutesReloadEnabled(true)
+                        .withRoutesReloadDirectory(dir.toAbsolutePath().toString())
+                        .withRoutesReloadPattern("*.yaml");
+            }
+        } else if (settings.raw(Settings.ROUTES).equals(Settings.DEFAULTS.get(Settings.ROUTES))) {
+            LOG.info("no {} directory here; using the routes packaged in the jar", dir);
+            main.configure().withRoutesIncludePattern("classpath:routes/*.yaml");
+        } else {
+            throw InvalidSettingException.of(Settings.ROUTES, dir.toString(), "a directory holding the YAML routes");
+        }
+        main.configure().withShutdownTimeout((int) Math.max(1, settings.shutdownTimeout().toSeconds()));
+    }
+
+    private static JdbcAggregationRepository aggregationRepository(Pools pools, ControlSchema schema) {
+        JdbcAggregationRepository repository = new JdbcAggregationRepository(
+                new DataSourceTransactionManager(pools.aggregation()), ControlSchema.AGGREGATION_TABLE, pools.aggregation());
+        repository.setUseRecovery(true);
+        return repository;
+    }
+
+    private static List<String> channels(Settings settings, SourceTable source, Discovery discovery, ChannelMapping mapping,
+                                         javax.sql.DataSource target) throws SQLException {
+        List<String> configured = settings.channels();
+        Set<String> channels = new LinkedHashSet<>();
+        if (!configured.isEmpty()) {
+            channels.addAll(configured);
+        } else {
+            channels.addAll(WideTable.existingChannels(target, settings, mapping));
+            channels.addAll(discovery.channels());
+        }
+        List<String> sorted = new ArrayList<>();
+        for (String channel : channels) {
+            if (source.channelType().isInteger()) {
+                try {
+                    sorted.add(String.valueOf(Long.parseLong(channel.trim())));
+                } catch (NumberFormatException e) {
+                    if (!configured.isEmpty()) {
+                        throw InvalidSettingException.of(Settings.CHANNELS, channel, "integer channel ids, because " + Settings.CHANNEL_COLUMN + " is " + source.channelType().name());
+                    }
+                }
+            } else {
+                sorted.add(channel);
+            }
+        }
+        if (source.channelType().isInteger()) {
+            sorted.sort(Comparator.comparingLong(Long::parseLong));
+        } else {
+            sorted.sort(Comparator.naturalOrder());
+        }
+        return List.copyOf(new LinkedHashSet<>(sorted));
+    }
+
+    private static List<String> ships(Settings settings, Discovery discovery) throws SQLException {
+        List<String> configured = settings.ships();
+        if (configured.isEmpty()) {
+            return discovery.ships();
+        }
+        for (String ship : configured) {
+            if (discovery.bounds(ship) == null) {
+                throw InvalidSettingException.of(Settings.SHIPS, ship, "ships that have readings in " + settings.sourceTable());
+            }
+        }
+        return configured;
+    }
+
+    /**
+     * A lost connection after this long is taken for a limit on how long work may run: a share
+     * ({@code migrator.split-after}) of the shortest timeout the migrator knows of.
+     */
+    static java.time.Duration splitAfter(Settings settings) {
+        java.time.Duration shortest = settings.poolMaxLifetime();
+        for (java.time.Duration limit : List.of(settings.statementTimeout(), settings.idleInTransactionTimeout())) {
+            if (!limit.isZero() && limit.compareTo(shortest) < 0) {
+                shortest = limit;
+            }
+        }
+        return java.time.Duration.ofMillis((long) (shortest.toMillis() * settings.splitAfter()));
+    }
+
+    private static String ownerId() {
+        return ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}

@@ -1,0 +1,49 @@
+package io.tsmigrator.run;
+
+import io.tsmigrator.ledger.ChunkLedger;
+import io.tsmigrator.plan.ChunkClaims;
+import io.tsmigrator.plan.RunScope;
+import io.tsmigrator.report.ShipCompletions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+
+/**
+ * Decides when a run is over: after a planning pass, when no chunk of the scope is pending or
+ * running (in this process or any other), completions a crash may have missed are reconciled and
+ * the process is told to stop.
+ */
+public class RunControl {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunControl.class);
+
+    private final ChunkLedger ledger;
+    private final RunScope scope;
+    private final ShipCompletions completions;
+    private final ChunkClaims claims;
+    private final Runnable onFinished;
+
+    public RunControl(ChunkLedger ledger, RunScope scope, ShipCompletions completions, ChunkClaims claims, Runnable onFinished) {
+        this.ledger = ledger;
+        this.scope = scope;
+        this.completions = completions;
+        this.claims = claims;
+        this.onFinished = onFinished;
+    }
+
+    public void finishIfIdle() throws SQLException {
+        if (claims.isStopping()) {
+            return;
+        }
+        long unfinished = ledger.unfinished(scope.ships(), scope.from(), scope.to());
+        if (unfinished > 0) {
+            LOG.debug("{} chunks still pending or running; checking again at the next planning pass", unfinished);
+            return;
+        }
+        completions.reconcile(scope.ships());
+        LOG.info("no chunk left to do; stopping");
+        claims.stop();
+        onFinished.run();
+    }
+}

@@ -1,0 +1,74 @@
+package io.tsmigrator.source;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Finds what to migrate without scanning the whole narrow table: distinct ships and channels by an
+ * index skip-scan (a recursive CTE that asks the index for the next larger key, once per distinct
+ * value), and each ship's time bounds by index-backed min/max. With an index on
+ * (ship, time, ...) and one leading with the channel, each step is a single index probe.
+ */
+public final class Discovery {
+
+    private final DataSource dataSource;
+    private final SourceTable source;
+
+    public Discovery(DataSource dataSource, SourceTable source) {
+        this.dataSource = dataSource;
+        this.source = source;
+    }
+
+    public List<String> ships() throws SQLException {
+        return distinct(source.ship());
+    }
+
+    public List<String> channels() throws SQLException {
+        return distinct(source.channel());
+    }
+
+    /** First and last reading of a ship, or null when it has none. */
+    public Instant[] bounds(String ship) throws SQLException {
+        String sql = "SELECT min(" + source.time() + "), max(" + source.time() + ") FROM " + source.table()
+                + " WHERE " + source.ship() + " = ?";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, ship);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                Instant first = Times.read(rs, 1, source.timeType());
+                Instant last = Times.read(rs, 2, source.timeType());
+                commitIfNeeded(c);
+                return first == null ? null : new Instant[] {first, last};
+            }
+        }
+    }
+
+    private List<String> distinct(String column) throws SQLException {
+        String t = source.table();
+        String sql = "WITH RECURSIVE d(v) AS ("
+                + " (SELECT " + column + " FROM " + t + " WHERE " + column + " IS NOT NULL ORDER BY 1 LIMIT 1)"
+                + " UNION ALL"
+                + " SELECT (SELECT " + column + " FROM " + t + " WHERE " + column + " > d.v ORDER BY 1 LIMIT 1) FROM d WHERE d.v IS NOT NULL)"
+                + " SELECT v::text FROM d WHERE v IS NOT NULL";
+        List<String> values = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+            commitIfNeeded(c);
+        }
+        return values;
+    }
+
+    private static void commitIfNeeded(Connection c) throws SQLException {
+        if (!c.getAutoCommit()) {
+            c.commit();
+        }
+    }
+}
