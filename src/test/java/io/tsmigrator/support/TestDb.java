@@ -1,0 +1,86 @@
+package io.tsmigrator.support;
+
+import org.postgresql.ds.PGSimpleDataSource;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A fresh database on the shared test server, with small helpers to run SQL from tests. */
+public final class TestDb {
+
+    public static final String USER = "postgres";
+
+    private final String url;
+    private final PGSimpleDataSource dataSource = new PGSimpleDataSource();
+
+    public TestDb() {
+        this.url = PostgresServer.newDatabase();
+        dataSource.setUrl(url);
+        dataSource.setUser(USER);
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public PGSimpleDataSource dataSource() {
+        return dataSource;
+    }
+
+    public void execute(String... statements) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    public long count(String sql, Object... args) {
+        return ((Number) scalar(sql, args)).longValue();
+    }
+
+    public Object scalar(String sql, Object... args) {
+        List<List<Object>> rows = rows(sql, args);
+        return rows.isEmpty() ? null : rows.get(0).get(0);
+    }
+
+    public List<List<Object>> rows(String sql, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            List<List<Object>> rows = new ArrayList<>();
+            if (!ps.execute()) {
+                return rows;
+            }
+            try (ResultSet rs = ps.getResultSet()) {
+                int n = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    List<Object> row = new ArrayList<>();
+                    for (int i = 1; i <= n; i++) {
+                        row.add(rs.getObject(i));
+                    }
+                    rows.add(row);
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** The usual arguments of a run against this database. */
+    public List<String> runArgs(String... more) {
+        List<String> args = new ArrayList<>(List.of("run", "--migrator.source.url=" + url, "--migrator.source.username=" + USER,
+                "--migrator.plan-interval=PT0.2S", "--migrator.retry.initial-delay=PT0.1S", "--migrator.retry.max-delay=PT1S"));
+        args.addAll(List.of(more));
+        return args;
+    }
+}
