@@ -1,0 +1,82 @@
+package io.tsmigrator;
+
+import io.tsmigrator.support.Cli;
+import io.tsmigrator.support.Fleet;
+import io.tsmigrator.support.TestDb;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Bad input ends with exit 2 and one line that names the key or value, and touches nothing already migrated. */
+class InvalidConfigurationTest {
+
+    private static TestDb db;
+
+    @BeforeAll
+    static void fleet() {
+        db = new TestDb();
+        Fleet.create(db, "tenant.tbl_data_timeseries", List.of(1, 2), List.of(10, 20), 1);
+        db.execute("CREATE TABLE tenant.texty (ship_id int, data_channel_id int, created_time timestamptz, value text)");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "--migrator.chunk-size=abc                       | migrator.chunk-size='abc'",
+            "--migrator.chunk-size=PT0S                      | migrator.chunk-size='PT0S'",
+            "--migrator.parallelism=0                        | migrator.parallelism='0'",
+            "--migrator.chunk-sise=PT1H                      | migrator.chunk-sise is not a known setting",
+            "--migrator.source.table=x;drop table y          | migrator.source.table='x;drop table y'",
+            "--migrator.source.table=nope.nothing            | migrator.source.table='nope.nothing'",
+            "--migrator.source.value-column=created_tim      | migrator.source.value-column='created_tim'",
+            "--migrator.from=yesterday                       | migrator.from='yesterday'",
+            "--migrator.to=2020-01-01T00:00:00Z              | migrator.to='2020-01-01T00:00:00Z'",
+            "--migrator.ships=999                            | migrator.ships='999'",
+            "--migrator.min-chunk-size=PT2H                  | migrator.min-chunk-size='PT2H'",
+            "--migrator.pool.keepalive-time=PT10S            | migrator.pool.keepalive-time='PT10S'",
+            "--migrator.channels.mapping=/no/such/file.csv   | migrator.channels.mapping='/no/such/file.csv'",
+            "--migrator.source.table=tenant.texty            | migrator.source.value-column='value'",
+            "chunk-size=PT1H                                 | unknown command 'chunk-size=PT1H'",
+    })
+    void rejectsWithOneLineNamingTheKey(String arg, String expected) {
+        List<String> args = new ArrayList<>(db.runArgs());
+        args.add(arg.contains("--migrator.to=") ? "--migrator.from=2021-01-01T00:00:00Z" : "--migrator.retry.multiplier=2");
+        args.add(arg);
+
+        Cli run = Cli.run(args);
+
+        assertEquals(2, run.exitCode(), run.toString());
+        assertEquals(1, run.err().lines().count(), run.toString());
+        assertTrue(run.err().startsWith("error: "), run.toString());
+        assertTrue(run.err().contains(expected), run.toString());
+    }
+
+    @Test
+    void anUnreachableDatabaseIsOneLineNamingTheUrl() {
+        Cli run = Cli.run(List.of("run", "--migrator.source.url=jdbc:postgresql://127.0.0.1:1/nowhere", "--migrator.db.connect-timeout=PT2S"));
+
+        assertEquals(2, run.exitCode(), run.toString());
+        assertEquals(1, run.err().lines().count(), run.toString());
+        assertTrue(run.err().contains("migrator.source.url='jdbc:postgresql://127.0.0.1:1/nowhere': cannot connect"), run.toString());
+    }
+
+    @Test
+    void aBadSettingAfterAMigrationLeavesTheWideTableAsItWas() {
+        TestDb own = new TestDb();
+        Fleet.create(own, "tenant.tbl_data_timeseries", List.of(1), List.of(10, 20), 1);
+        assertEquals(0, Cli.run(own.runArgs()).exitCode());
+        Object before = own.scalar("SELECT sum(xmin::text::bigint) || '/' || count(*) FROM tenant.tbl_data_timeseries_wide");
+
+        Cli bad = Cli.run(own.runArgs("--migrator.channels=10,abc"));
+
+        assertEquals(2, bad.exitCode(), bad.toString());
+        assertTrue(bad.err().contains("migrator.channels='abc'"), bad.toString());
+        assertEquals(before, own.scalar("SELECT sum(xmin::text::bigint) || '/' || count(*) FROM tenant.tbl_data_timeseries_wide"));
+    }
+}
