@@ -5,6 +5,7 @@ import io.tsmigrator.config.Secrets;
 import io.tsmigrator.config.Settings;
 import io.tsmigrator.config.SettingsLoader;
 import io.tsmigrator.run.Environment;
+import io.tsmigrator.run.GracefulShutdown;
 import io.tsmigrator.run.MigrationRun;
 
 import java.io.PrintStream;
@@ -78,8 +79,13 @@ public final class Application {
 
     private static int run(Settings settings, PrintStream out) throws Exception {
         settings.validate();
+        GracefulShutdown shutdown = GracefulShutdown.install(settings.shutdownTimeout());
+        int code = ExitCodes.FAILED;
         try (Environment env = Environment.open(settings)) {
-            return new MigrationRun(env, out).execute();
+            code = new MigrationRun(env, out, shutdown).execute();
+            return code;
+        } finally {
+            shutdown.finished(code);
         }
     }
 

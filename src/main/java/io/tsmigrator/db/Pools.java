@@ -108,16 +108,33 @@ public final class Pools implements AutoCloseable {
     }
 
     /**
-     * Per-session limits on the migrator's own sessions (never {@code ALTER DATABASE}); UTC so that
-     * window bounds mean the same for {@code timestamp} and {@code timestamptz} time columns.
+     * Per-session limits on the migrator's own sessions (never {@code ALTER DATABASE}). A limit the
+     * DBA set lower on the server, database or role is kept: the migrator only ever tightens it, so
+     * it obeys the infrastructure and learns of it through a statement timeout (and splits). UTC so
+     * that window bounds mean the same for {@code timestamp} and {@code timestamptz} time columns.
      */
     static String sessionSettings(Settings settings) {
-        return "SET TIME ZONE 'UTC'; SET statement_timeout = " + settings.statementTimeout().toMillis()
-                + "; SET idle_in_transaction_session_timeout = " + settings.idleInTransactionTimeout().toMillis();
+        return "SET TIME ZONE 'UTC'; "
+                + tighten("statement_timeout", settings.statementTimeout().toMillis())
+                + tighten("idle_in_transaction_session_timeout", settings.idleInTransactionTimeout().toMillis());
+    }
+
+    private static String tighten(String setting, long millis) {
+        if (millis <= 0) {
+            return "";
+        }
+        return "SELECT set_config(name, CASE WHEN setting::bigint = 0 OR setting::bigint > " + millis + " THEN '" + millis
+                + "' ELSE setting END, false) FROM pg_settings WHERE name = '" + setting + "'; ";
     }
 
     private static long seconds(Duration d) {
         return d.isZero() ? 0 : Math.max(1, (d.toMillis() + 999) / 1000);
+    }
+
+    /** Closes the pools chunks write through; afterwards no chunk of this process can commit. */
+    public void closeChunkPools() {
+        read.close();
+        write.close();
     }
 
     @Override

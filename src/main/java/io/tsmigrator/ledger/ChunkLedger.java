@@ -238,10 +238,13 @@ public class ChunkLedger {
         }
     }
 
-    /** Hands back chunks this owner claimed but never began, e.g. at shutdown. Returns how many. */
-    public int releaseUnstarted(String owner) throws SQLException {
+    /**
+     * Hands every chunk this owner still holds back to the ledger as PENDING (attempts kept). Only
+     * safe once this process can no longer commit a chunk: after its read and write pools are closed.
+     */
+    public int releaseOwned(String owner) throws SQLException {
         String sql = "UPDATE " + chunk + " SET status = 'PENDING', owner = NULL, lease_until = NULL, updated_at = now()"
-                + " WHERE owner = ? AND status = 'RUNNING' AND (attempt_started_at IS NULL OR attempt_started_at < claimed_at)";
+                + " WHERE owner = ? AND status = 'RUNNING'";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, owner);
             return ps.executeUpdate();

@@ -3,6 +3,7 @@ package io.tsmigrator.run;
 import io.tsmigrator.config.InvalidSettingException;
 import io.tsmigrator.config.Secrets;
 import io.tsmigrator.config.Settings;
+import io.tsmigrator.db.ConnectionBudget;
 import io.tsmigrator.db.Pools;
 import io.tsmigrator.embedded.DemoFleet;
 import io.tsmigrator.embedded.EmbeddedDatabase;
@@ -44,9 +45,18 @@ public final class Environment implements AutoCloseable {
         }
         Pools pools = null;
         try {
-            check(settings, Settings.SOURCE_URL, settings.sourceUrl(), settings.sourceUsername(), settings.sourcePassword());
-            check(settings, settings.raw(Settings.TARGET_URL).isEmpty() ? Settings.SOURCE_URL : Settings.TARGET_URL,
-                    settings.targetUrl(), settings.targetUsername(), settings.targetPassword());
+            int parallelism = settings.parallelism();
+            boolean oneDatabase = settings.raw(Settings.TARGET_URL).isEmpty() || settings.targetUrl().equals(settings.sourceUrl());
+            int targetNeeds = Pools.connectionsNeeded(parallelism) - parallelism;
+            try (Connection source = connect(settings, Settings.SOURCE_URL, settings.sourceUrl(), settings.sourceUsername(), settings.sourcePassword())) {
+                ConnectionBudget.check(source, oneDatabase ? Pools.connectionsNeeded(parallelism) : parallelism,
+                        oneDatabase ? "source and target" : "source", parallelism);
+            }
+            if (!oneDatabase) {
+                try (Connection target = connect(settings, Settings.TARGET_URL, settings.targetUrl(), settings.targetUsername(), settings.targetPassword())) {
+                    ConnectionBudget.check(target, targetNeeds, "target", parallelism);
+                }
+            }
             pools = new Pools(settings);
             if (embedded != null) {
                 long rows = DemoFleet.create(pools.control(), settings.demoShips(), settings.demoHours());
@@ -65,7 +75,7 @@ public final class Environment implements AutoCloseable {
     }
 
     /** One direct connection, so an unreachable server fails in the connect timeout, not the pool's. */
-    private static void check(Settings settings, String key, String url, String user, String password) {
+    private static Connection connect(Settings settings, String key, String url, String user, String password) {
         java.util.Properties props = new java.util.Properties();
         if (!user.isEmpty()) {
             props.setProperty("user", user);
@@ -75,8 +85,8 @@ public final class Environment implements AutoCloseable {
         }
         props.setProperty("connectTimeout", String.valueOf(Math.max(1, settings.connectTimeout().toSeconds())));
         props.setProperty("ApplicationName", Pools.APPLICATION_NAME);
-        try (Connection c = java.sql.DriverManager.getConnection(url, props)) {
-            c.isValid(5);
+        try {
+            return java.sql.DriverManager.getConnection(url, props);
         } catch (SQLException e) {
             throw new InvalidSettingException(key + "='" + Secrets.redactUrl(url) + "': cannot connect: " + Secrets.scrub(rootMessage(e)));
         }

@@ -51,10 +51,12 @@ public final class MigrationRun {
 
     private final Environment env;
     private final PrintStream out;
+    private final GracefulShutdown shutdown;
 
-    public MigrationRun(Environment env, PrintStream out) {
+    public MigrationRun(Environment env, PrintStream out, GracefulShutdown shutdown) {
         this.env = env;
         this.out = out;
+        this.shutdown = shutdown;
     }
 
     public int execute() throws Exception {
@@ -78,7 +80,7 @@ public final class MigrationRun {
         DeadLetters deadLetters = new DeadLetters(ledger, schema, owner);
         ShipCompletions completions = new ShipCompletions(pools.control(), ledger, schema);
 
-        Main main = new Main();
+        Main main = new MigratorMain();
         configureRoutes(main, settings);
         main.setOverrideProperties(settings.camelProperties());
         main.bind("chunkPlanner", new ChunkPlanner(discovery, ledger, scope, settings.chunkSize()));
@@ -98,11 +100,16 @@ public final class MigrationRun {
                 claims.stop();
             }
         });
+        shutdown.onSignal(() -> {
+            claims.stop();
+            main.completed();
+        });
         main.run();
 
-        int released = ledger.releaseUnstarted(owner);
+        pools.closeChunkPools();
+        int released = ledger.releaseOwned(owner);
         if (released > 0) {
-            LOG.info("handed {} claimed but unstarted chunks back to the ledger", released);
+            LOG.info("handed {} unfinished chunks back to the ledger; the next run resumes them", released);
         }
         long unfinished = ledger.unfinished(scope.ships(), scope.from(), scope.to());
         long failed = ledger.failed(scope.ships(), scope.from(), scope.to());
