@@ -350,8 +350,13 @@ public final class Settings {
         return nonNegativeDuration(RETRY_INITIAL_DELAY);
     }
 
+    /** Shorter than the lease: a chunk waiting for its next attempt keeps the lease its last attempt took. */
     public Duration retryMaxDelay() {
-        return nonNegativeDuration(RETRY_MAX_DELAY);
+        Duration d = nonNegativeDuration(RETRY_MAX_DELAY);
+        if (d.compareTo(lease()) >= 0) {
+            throw InvalidSettingException.of(RETRY_MAX_DELAY, raw(RETRY_MAX_DELAY), "a duration shorter than " + LEASE + " (" + raw(LEASE) + ")");
+        }
+        return d;
     }
 
     public double retryMultiplier() {

@@ -131,6 +131,17 @@ public final class Pools implements AutoCloseable {
         return d.isZero() ? 0 : Math.max(1, (d.toMillis() + 999) / 1000);
     }
 
+    /**
+     * Takes a connection out of its pool for good. A failed chunk attempt does this with every
+     * connection it used: work done on the raw driver connection (binary COPY) bypasses HikariCP's
+     * broken-connection detection, and a connection a firewall silenced looks healthy to the pool.
+     */
+    public static void evict(javax.sql.DataSource dataSource, java.sql.Connection connection) {
+        if (dataSource instanceof HikariDataSource hikari) {
+            hikari.evictConnection(connection);
+        }
+    }
+
     /** Closes the pools chunks write through; afterwards no chunk of this process can commit. */
     public void closeChunkPools() {
         read.close();

@@ -228,12 +228,17 @@ public class ChunkLedger {
         }
     }
 
-    /** Extends the leases of every chunk this owner holds. Returns how many. */
-    public int renewLeases(String owner, Duration lease) throws SQLException {
-        String sql = "UPDATE " + chunk + " SET lease_until = now() + ? * interval '1 millisecond' WHERE owner = ? AND status = 'RUNNING'";
+    /** Extends the leases of the given chunks, where this owner still holds them. Returns how many. */
+    public int renewLeases(String owner, Long[] chunkIds, Duration lease) throws SQLException {
+        if (chunkIds.length == 0) {
+            return 0;
+        }
+        String sql = "UPDATE " + chunk + " SET lease_until = now() + ? * interval '1 millisecond'"
+                + " WHERE id = ANY (?) AND owner = ? AND status = 'RUNNING'";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, lease.toMillis());
-            ps.setString(2, owner);
+            ps.setArray(2, c.createArrayOf("int8", chunkIds));
+            ps.setString(3, owner);
             return ps.executeUpdate();
         }
     }

@@ -7,6 +7,7 @@ import io.tsmigrator.failure.FailureKind;
 import io.tsmigrator.ledger.Chunk;
 import io.tsmigrator.ledger.ChunkLedger;
 import io.tsmigrator.ledger.LeaseLostException;
+import io.tsmigrator.ledger.InFlightChunks;
 import io.tsmigrator.source.SourceTable;
 import io.tsmigrator.target.WideTable;
 import org.slf4j.Logger;
@@ -32,18 +33,35 @@ public class ChunkMigrator {
     private final FailureClassifier classifier;
     private final String owner;
     private final Duration lease;
+    private final InFlightChunks inFlight;
 
+    /** @param writeTimeout how long one write to the target may block before its connection is aborted (zero: never) */
     public ChunkMigrator(DataSource read, DataSource write, SourceTable source, WideTable wide, List<String> channelFilter,
-                         int fetchSize, ChunkLedger ledger, FailureClassifier classifier, String owner, Duration lease) {
+                         int fetchSize, ChunkLedger ledger, FailureClassifier classifier, String owner, Duration lease,
+                         Duration writeTimeout, InFlightChunks inFlight) {
+        this.inFlight = inFlight;
         this.reader = new ChunkReader(read, source, wide.channels(), channelFilter, fetchSize);
-        this.writer = new WideWriter(write, source, wide, ledger);
+        this.writer = new WideWriter(write, source, wide, ledger, new WriteStallGuard(writeTimeout));
         this.ledger = ledger;
         this.classifier = classifier;
         this.owner = owner;
         this.lease = lease;
     }
 
+    /**
+     * One attempt. The chunk counts as in flight (its lease renewed) during the attempt; between
+     * attempts the lease set by {@code beginAttempt} outlasts the longest backoff.
+     */
     public ChunkResult migrate(Chunk chunk) throws ChunkFailure {
+        inFlight.add(chunk.id());
+        try {
+            return attempt(chunk);
+        } finally {
+            inFlight.remove(chunk.id());
+        }
+    }
+
+    private ChunkResult attempt(Chunk chunk) throws ChunkFailure {
         long started = System.nanoTime();
         int attempt = chunk.attempts() + 1;
         try {

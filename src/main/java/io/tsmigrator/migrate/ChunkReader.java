@@ -1,5 +1,6 @@
 package io.tsmigrator.migrate;
 
+import io.tsmigrator.db.Pools;
 import io.tsmigrator.failure.PermanentFault;
 import io.tsmigrator.ledger.Chunk;
 import io.tsmigrator.source.SourceTable;
@@ -79,8 +80,10 @@ final class ChunkReader {
                         }
                     }
                 }
-            } finally {
                 Transactions.endQuietly(c);
+            } catch (SQLException | RuntimeException e) {
+                Pools.evict(read, c);
+                throw e;
             }
         }
         return pivot;

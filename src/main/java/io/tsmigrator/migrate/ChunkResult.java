@@ -10,9 +10,4 @@ import io.tsmigrator.ledger.Chunk;
  * @param duplicates source rows that repeated a (time, channel) already seen
  */
 public record ChunkResult(Chunk chunk, int attempt, long narrowRows, long wideRows, long duplicates, long elapsedMillis) {
-
-    /** The ship this chunk belongs to; the aggregator correlates on it. */
-    public String getShip() {
-        return chunk.ship();
-    }
 }

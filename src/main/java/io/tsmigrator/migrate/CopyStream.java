@@ -14,11 +14,15 @@ final class CopyStream {
     private static final int BUFFER = 1 << 20;
 
     private final CopyIn copy;
+    private final WriteStallGuard guard;
+    private final java.sql.Connection connection;
     private final byte[] buf = new byte[BUFFER];
     private int pos;
 
-    CopyStream(CopyIn copy) {
+    CopyStream(CopyIn copy, WriteStallGuard guard, java.sql.Connection connection) {
         this.copy = copy;
+        this.guard = guard;
+        this.connection = connection;
         System.arraycopy(SIGNATURE, 0, buf, 0, SIGNATURE.length);
         pos = SIGNATURE.length;
         putInt(0);
@@ -79,7 +83,9 @@ final class CopyStream {
 
     private void flush() throws SQLException {
         if (pos > 0) {
-            copy.writeToCopy(buf, 0, pos);
+            try (WriteStallGuard.Armed armed = guard.arm(connection)) {
+                copy.writeToCopy(buf, 0, pos);
+            }
             pos = 0;
         }
     }

@@ -1,5 +1,6 @@
 package io.tsmigrator.migrate;
 
+import io.tsmigrator.db.Pools;
 import io.tsmigrator.ledger.Chunk;
 import io.tsmigrator.ledger.ChunkLedger;
 import io.tsmigrator.source.SourceTable;
@@ -28,8 +29,10 @@ final class WideWriter {
     private final String deleteSql;
     private final String copySql;
     private final String shipSendSql;
+    private final WriteStallGuard guard;
 
-    WideWriter(DataSource write, SourceTable source, WideTable wide, ChunkLedger ledger) {
+    WideWriter(DataSource write, SourceTable source, WideTable wide, ChunkLedger ledger, WriteStallGuard guard) {
+        this.guard = guard;
         this.write = write;
         this.source = source;
         this.wide = wide;
@@ -56,14 +59,14 @@ final class WideWriter {
                 c.commit();
                 return written;
             } catch (SQLException | RuntimeException e) {
-                Transactions.endQuietly(c);
+                Pools.evict(write, c);
                 throw e;
             }
         }
     }
 
     private long copy(Connection c, byte[] ship, WidePivot pivot) throws SQLException {
-        CopyStream out = new CopyStream(c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql));
+        CopyStream out = new CopyStream(c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql), guard, c);
         int channels = pivot.channels();
         int fields = channels + 2;
         try {

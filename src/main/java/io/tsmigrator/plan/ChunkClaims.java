@@ -2,6 +2,7 @@ package io.tsmigrator.plan;
 
 import io.tsmigrator.ledger.Chunk;
 import io.tsmigrator.ledger.ChunkLedger;
+import io.tsmigrator.ledger.InFlightChunks;
 
 import java.sql.SQLException;
 import java.time.Duration;
@@ -24,13 +25,15 @@ public class ChunkClaims {
     private final RunScope scope;
     private final String owner;
     private final Duration lease;
+    private final InFlightChunks inFlight;
     private volatile boolean stopping;
 
-    public ChunkClaims(ChunkLedger ledger, RunScope scope, String owner, Duration lease) {
+    public ChunkClaims(ChunkLedger ledger, RunScope scope, String owner, Duration lease, InFlightChunks inFlight) {
         this.ledger = ledger;
         this.scope = scope;
         this.owner = owner;
         this.lease = lease;
+        this.inFlight = inFlight;
     }
 
     /** Stops handing out chunks, e.g. on SIGTERM; chunks in hand finish or are released. */
@@ -51,6 +54,9 @@ public class ChunkClaims {
                 if (next == null && !stopping) {
                     try {
                         next = ledger.claimNext(scope.ships(), scope.from(), scope.to(), owner, lease);
+                        if (next != null) {
+                            inFlight.add(next.id());
+                        }
                     } catch (SQLException e) {
                         throw new IllegalStateException("cannot claim chunks from the ledger: " + e.getMessage(), e);
                     }

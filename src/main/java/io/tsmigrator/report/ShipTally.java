@@ -6,9 +6,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The per-ship aggregator's strategy: adds a finished chunk to its ship's running tally. The tally
- * is a plain {@code HashMap} of strings and longs because the JDBC aggregation repository persists
- * it with Java serialization and only admits {@code java.*} classes.
+ * The per-ship aggregator's tallies: {@link #of} turns a finished chunk into a one-chunk tally and
+ * {@link #add} merges two. A tally is a plain {@code HashMap} of strings and longs because the JDBC
+ * aggregation repository persists it with Java serialization and admits only {@code java.*}
+ * classes; converting before the aggregator means no other class ever reaches the repository, not
+ * even on a redelivery.
  */
 public class ShipTally {
 
@@ -17,12 +19,23 @@ public class ShipTally {
     public static final String NARROW_ROWS = "narrowRows";
     public static final String WIDE_ROWS = "wideRows";
 
-    public Map<String, Object> add(Map<String, Object> tally, ChunkResult result) {
-        Map<String, Object> next = tally == null ? new HashMap<>() : new HashMap<>(tally);
-        next.put(SHIP, result.chunk().ship());
-        next.merge(CHUNKS, 1L, (a, b) -> (Long) a + (Long) b);
-        next.merge(NARROW_ROWS, result.narrowRows(), (a, b) -> (Long) a + (Long) b);
-        next.merge(WIDE_ROWS, result.wideRows(), (a, b) -> (Long) a + (Long) b);
-        return next;
+    public HashMap<String, Object> of(ChunkResult result) {
+        HashMap<String, Object> tally = new HashMap<>();
+        tally.put(SHIP, result.chunk().ship());
+        tally.put(CHUNKS, 1L);
+        tally.put(NARROW_ROWS, result.narrowRows());
+        tally.put(WIDE_ROWS, result.wideRows());
+        return tally;
+    }
+
+    public Map<String, Object> add(Map<String, Object> tally, Map<String, Object> chunk) {
+        if (tally == null) {
+            return chunk;
+        }
+        Map<String, Object> sum = new HashMap<>(tally);
+        for (String key : new String[] {CHUNKS, NARROW_ROWS, WIDE_ROWS}) {
+            sum.merge(key, chunk.get(key), (a, b) -> (Long) a + (Long) b);
+        }
+        return sum;
     }
 }

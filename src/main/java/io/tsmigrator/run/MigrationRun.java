@@ -8,6 +8,7 @@ import io.tsmigrator.deadletter.DeadLetters;
 import io.tsmigrator.failure.ChunkSplitter;
 import io.tsmigrator.failure.FailureClassifier;
 import io.tsmigrator.ledger.ChunkLedger;
+import io.tsmigrator.ledger.InFlightChunks;
 import io.tsmigrator.ledger.ControlSchema;
 import io.tsmigrator.migrate.ChunkMigrator;
 import io.tsmigrator.plan.ChunkClaims;
@@ -76,7 +77,8 @@ public final class MigrationRun {
         String owner = ownerId();
         ChunkLedger ledger = new ChunkLedger(pools.control(), schema, settings.targetTable());
         FailureClassifier classifier = new FailureClassifier(splitAfter(settings));
-        ChunkClaims claims = new ChunkClaims(ledger, scope, owner, settings.lease());
+        InFlightChunks inFlight = new InFlightChunks();
+        ChunkClaims claims = new ChunkClaims(ledger, scope, owner, settings.lease(), inFlight);
         DeadLetters deadLetters = new DeadLetters(ledger, schema, owner);
         ShipCompletions completions = new ShipCompletions(pools.control(), ledger, schema);
 
@@ -86,13 +88,13 @@ public final class MigrationRun {
         main.bind("chunkPlanner", new ChunkPlanner(discovery, ledger, scope, settings.chunkSize()));
         main.bind("chunkClaims", claims);
         main.bind("chunkMigrator", new ChunkMigrator(pools.read(), pools.write(), source, wide, settings.channels(),
-                settings.fetchSize(), ledger, classifier, owner, settings.lease()));
+                settings.fetchSize(), ledger, classifier, owner, settings.lease(), settings.socketTimeout(), inFlight));
         main.bind("deadLetters", deadLetters);
         main.bind("chunkSplitter", new ChunkSplitter(ledger, deadLetters, settings.minChunkSize(), owner));
         main.bind("shipTally", new ShipTally());
         main.bind("shipCompletions", completions);
         main.bind("shipAggregationRepository", aggregationRepository(pools, schema));
-        main.bind("leaseKeeper", new LeaseKeeper(ledger, owner, settings.lease()));
+        main.bind("leaseKeeper", new LeaseKeeper(ledger, owner, settings.lease(), inFlight));
         main.bind("runControl", new RunControl(ledger, scope, completions, claims, main::completed));
         main.addMainListener(new MainListenerSupport() {
             @Override

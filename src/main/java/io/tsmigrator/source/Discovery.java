@@ -26,11 +26,21 @@ public final class Discovery {
     }
 
     public List<String> ships() throws SQLException {
-        return distinct(source.ship());
+        try {
+            return distinct(source.ship());
+        } catch (SQLException e) {
+            throw new SQLException("discovering the ships of " + source.table() + " failed (" + e.getMessage()
+                    + "); list them in migrator.ships or add an index leading with the ship column", e.getSQLState(), e);
+        }
     }
 
     public List<String> channels() throws SQLException {
-        return distinct(source.channel());
+        try {
+            return distinct(source.channel());
+        } catch (SQLException e) {
+            throw new SQLException("discovering the channels of " + source.table() + " failed (" + e.getMessage()
+                    + "); list them in migrator.channels or add an index leading with the channel column", e.getSQLState(), e);
+        }
     }
 
     /** First and last reading of a ship, or null when it has none. */

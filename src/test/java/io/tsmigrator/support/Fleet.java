@@ -22,6 +22,12 @@ public final class Fleet {
 
     public static void create(TestDb db, String table, String shipType, String channelType, String timeType, String valueType,
                               List<Integer> ships, List<Integer> channels, int hours) {
+        create(db, table, shipType, channelType, timeType, valueType, ships, channels, hours, 5);
+    }
+
+    /** A fleet read every {@code stepSeconds}; 1 gives production-like density (93 channels at 1 Hz). */
+    public static void create(TestDb db, String table, String shipType, String channelType, String timeType, String valueType,
+                              List<Integer> ships, List<Integer> channels, int hours, int stepSeconds) {
         String schema = table.contains(".") ? table.substring(0, table.indexOf('.')) : "public";
         String shipList = ships.stream().map(String::valueOf).collect(Collectors.joining(","));
         String channelList = channels.stream().map(String::valueOf).collect(Collectors.joining(","));
@@ -38,7 +44,7 @@ public final class Fleet {
                         + "  CASE WHEN random() < 0.01 THEN NULL ELSE (round((random() * 2000 - 1000)::numeric, 3))::" + valueType + " END"
                         + " FROM unnest(ARRAY[" + shipList + "]) s, unnest(ARRAY[" + channelList + "]) ch,"
                         + "  generate_series(timestamptz '2024-03-01 00:00:00+00', timestamptz '2024-03-01 00:00:00+00' + " + hours
-                        + " * interval '1 hour' - interval '1 second', interval '5 second') t"
+                        + " * interval '1 hour' - interval '1 second', interval '" + stepSeconds + " second') t"
                         + " WHERE random() > 0.02"
                         + "  AND NOT (s = " + holeShip + " AND t >= timestamptz '2024-03-01 01:00:00+00' AND t < timestamptz '2024-03-01 03:30:00+00')",
                 // duplicates: a larger value, a smaller value and a NULL for the same (ship, time, channel)

@@ -41,14 +41,19 @@ public final class PostgresServer {
         return server;
     }
 
-    /** Creates an empty database and returns its JDBC URL (without credentials). */
+    /** Creates an empty database on the shared server and returns its JDBC URL (without credentials). */
     public static String newDatabase() {
+        return newDatabase("jdbc:postgresql://localhost:" + get().port() + "/postgres");
+    }
+
+    /** Creates an empty database on the server of {@code serverUrl} (a URL of its postgres database). */
+    public static String newDatabase(String serverUrl) {
         String name = "t" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
-        try (Connection c = DriverManager.getConnection(get().jdbcUrl()); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(serverUrl, "postgres", ""); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        return "jdbc:postgresql://localhost:" + get().port() + "/" + name;
+        return serverUrl.substring(0, serverUrl.lastIndexOf('/') + 1) + name;
     }
 }

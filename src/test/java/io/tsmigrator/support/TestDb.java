@@ -19,7 +19,12 @@ public final class TestDb {
     private final PGSimpleDataSource dataSource = new PGSimpleDataSource();
 
     public TestDb() {
-        this.url = PostgresServer.newDatabase();
+        this(PostgresServer.newDatabase());
+    }
+
+    /** A database at a given URL, e.g. one made with {@link PostgresServer#newDatabase(String)}. */
+    public TestDb(String url) {
+        this.url = url;
         dataSource.setUrl(url);
         dataSource.setUser(USER);
     }
