@@ -565,7 +565,7 @@ public final class Bench {
     }
 
     static void log(String message) {
-        System.err.println("[bench " + java.time.LocalTime.now().withNano(0) + "] " + message);
+        System.err.println("[bench " + java.time.LocalTime.now().format(java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")) + "] " + message);
     }
 
     private String label(String kind) {
@@ -608,7 +608,7 @@ public final class Bench {
                     + (o.discoverChannels ? " (channels discovered by the migrator)" : ""));
         }
         out.println();
-        out.printf(Locale.ROOT, "%-52s %14s %25s %10s%n", "figure", "median rows/s", "min - max rows/s", "median s");
+        out.printf(Locale.ROOT, "%-58s %14s %27s %10s%n", "figure", "median rows/s", "min - max rows/s", "median s");
         String proxyLabel = String.format(Locale.ROOT, "(b+%s ms) migrator via delay proxy", trim(o.proxyLatencyMs));
         row(out, "(a)  SQL pivot per (ship, chunk), " + o.parallelism + " connections", by.get("a"), Run::seconds);
         row(out, "(a') SQL pivot, one statement", by.get("a1"), Run::seconds);
@@ -657,7 +657,7 @@ public final class Bench {
         double med = median(runs, f);
         double slowest = runs.stream().mapToDouble(f).max().orElseThrow();
         double fastest = runs.stream().mapToDouble(f).min().orElseThrow();
-        out.printf(Locale.ROOT, "%-52s %,14.0f %,12.0f - %,-12.0f %10.2f%n", label, narrowRows / med, narrowRows / slowest, narrowRows / fastest, med);
+        out.printf(Locale.ROOT, "%-58s %,14.0f %,12.0f - %,-12.0f %10.2f%n", label, narrowRows / med, narrowRows / slowest, narrowRows / fastest, med);
     }
 
     private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> f) {
