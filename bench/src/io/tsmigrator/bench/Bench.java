@@ -70,9 +70,10 @@ public final class Bench {
     }
 
     /** One timed run: seconds of wall time; for the migrator also ledger seconds and peak RSS. */
-    record Run(double seconds, double ledgerSeconds, long rssKb, double startupSeconds, double tailSeconds, int chunksDone, int chunksSplit) {
+    record Run(double seconds, double ledgerSeconds, long rssKb, double startupSeconds, double tailSeconds, int chunksDone, int chunksSplit,
+               int errorLines, int warnLines, String log) {
         static Run of(double seconds) {
-            return new Run(seconds, Double.NaN, -1, Double.NaN, Double.NaN, 0, 0);
+            return new Run(seconds, Double.NaN, -1, Double.NaN, Double.NaN, 0, 0, 0, 0, null);
         }
     }
 
@@ -422,7 +423,17 @@ public final class Bench {
             double ledger = rs.getDouble(5);
             double startup = rs.getDouble(6) - startedEpochMs / 1000.0;
             double tail = endedEpochMs / 1000.0 - rs.getDouble(7);
-            r = new Run(seconds, ledger, rssKb, startup, tail, rs.getInt(1), rs.getInt(2));
+            int errors = 0;
+            int warnings = 0;
+            for (String line : Files.readAllLines(output, StandardCharsets.UTF_8)) {
+                if (line.contains(" ERROR ")) {
+                    errors++;
+                } else if (line.contains(" WARN ")) {
+                    warnings++;
+                }
+            }
+            r = new Run(seconds, ledger, rssKb, startup, tail, rs.getInt(1), rs.getInt(2), errors, warnings,
+                    projectDir.relativize(output).toString());
         }
         try {
             verify(table, "(b) migrator " + name);
@@ -584,6 +595,9 @@ public final class Bench {
             s += String.format(Locale.ROOT, "   ledger %6.2f s %,11.0f rows/s   before 1st chunk %.2f s, after last %.2f s   chunks %d%s   peak RSS %d MB",
                     r.ledgerSeconds(), narrowRows / r.ledgerSeconds(), r.startupSeconds(), r.tailSeconds(), r.chunksDone(),
                     r.chunksSplit() > 0 ? " (+" + r.chunksSplit() + " split)" : "", r.rssKb() / 1024);
+            if (r.errorLines() + r.warnLines() > 0) {
+                s += String.format(Locale.ROOT, "   log: %d ERROR, %d WARN lines in %s", r.errorLines(), r.warnLines(), r.log());
+            }
         }
         return s;
     }
@@ -628,7 +642,7 @@ public final class Bench {
         out.printf(Locale.ROOT, "ratios (throughput of (b) / throughput of the baseline; 1.00 = as fast as the SQL pivot):%n");
         out.printf(Locale.ROOT, "  (b)/(a)  = %.2f (wall)   %.2f (ledger)%n", a / bw, a / bl);
         out.printf(Locale.ROOT, "  (b)/(a') = %.2f (wall)   %.2f (ledger)%n", a1 / bw, a1 / bl);
-        out.printf(Locale.ROOT, "  start-up + shutdown outside the ledger span: %.2f s of %.2f s wall (%.0f %%)%s%n", bw - bl, bw, overhead * 100,
+        out.printf(Locale.ROOT, "  outside the ledger span (JVM start, discovery, planning, shutdown): %.2f s of %.2f s wall (%.0f %%)%s%n", bw - bl, bw, overhead * 100,
                 dominated ? " -- the wall time is dominated by JVM start/stop: read the ledger ratios as the chunk throughput"
                         : " -- headline: wall ratios");
         if (by.containsKey("bp")) {
@@ -643,6 +657,11 @@ public final class Bench {
         if (by.containsKey("bp")) {
             List<Long> prss = by.get("bp").stream().map(Run::rssKb).sorted().toList();
             out.printf(Locale.ROOT, "migrator peak RSS via proxy: median %d MB, max %d MB%n", medianLong(prss) / 1024, prss.get(prss.size() - 1) / 1024);
+        }
+        long withErrors = all.stream().map(Map.Entry::getValue).filter(r -> r.errorLines() + r.warnLines() > 0).count();
+        if (withErrors > 0) {
+            out.printf(Locale.ROOT, "note: %d of the measured migrator runs logged ERROR or WARN lines (the data was still exact); logs in %s%n",
+                    withErrors, projectDir.relativize(logDir));
         }
         for (Map.Entry<String, Run> e : sweep.entrySet()) {
             Run r = e.getValue();
