@@ -65,6 +65,7 @@ public final class Bench {
     private long wideRows;
     private List<Window> windows;
     private boolean gnuTime;
+    private boolean createdBenchSchema;
 
     record Window(int ship, Instant start, Instant end) {
     }
@@ -139,26 +140,31 @@ public final class Bench {
     }
 
     private int measure(Path jar) throws Exception {
-        String serverVersion;
-        try (Connection c = connect()) {
-            serverVersion = scalar(c, "SELECT current_setting('server_version')").toString();
-        }
-        generate();
         List<Map.Entry<String, Run>> all = new ArrayList<>();
         List<String> kinds = new ArrayList<>(List.of("a", "a1", "b"));
         DelayProxy proxy = null;
-        try {
-            if (o.proxyLatencyMs >= 0) {
-                Matcher m = URL.matcher(url);
-                if (!m.matches()) {
-                    throw new BenchFailure("cannot read host and port from " + url);
-                }
-                String host = m.group(1).replace("[", "").replace("]", "");
-                int port = m.group(2) == null ? 5432 : Integer.parseInt(m.group(2));
-                proxy = new DelayProxy(host, port, o.proxyLatencyMs);
-                log("delay proxy: 127.0.0.1:" + proxy.port() + " -> " + host + ":" + port + ", " + o.proxyLatencyMs + " ms per direction");
-                kinds.add("bp");
+        if (o.proxyLatencyMs >= 0) {
+            // before any connection: the proxy forwards to loopback addresses only
+            Matcher m = URL.matcher(url);
+            if (!m.matches()) {
+                throw new BenchFailure("cannot read host and port from " + url);
             }
+            String host = m.group(1).replace("[", "").replace("]", "");
+            int port = m.group(2) == null ? 5432 : Integer.parseInt(m.group(2));
+            try {
+                proxy = new DelayProxy(host, port, o.proxyLatencyMs);
+            } catch (IllegalArgumentException e) {
+                throw new BenchFailure(e.getMessage());
+            }
+            log("delay proxy: 127.0.0.1:" + proxy.port() + " -> " + host + ":" + port + ", " + o.proxyLatencyMs + " ms per direction");
+            kinds.add("bp");
+        }
+        try {
+            String serverVersion;
+            try (Connection c = connect()) {
+                serverVersion = scalar(c, "SELECT current_setting('server_version')").toString();
+            }
+            generate();
             int total = o.warmup + o.reps;
             for (int rep = 1; rep <= total; rep++) {
                 boolean warm = rep <= o.warmup;
@@ -190,9 +196,11 @@ public final class Bench {
             if (proxy != null) {
                 proxy.close();
             }
-            if (!o.keep) {
+            if (!o.keep && createdBenchSchema) {
                 try (Connection c = connect(); Statement s = c.createStatement()) {
                     s.execute("DROP SCHEMA IF EXISTS " + BENCH_SCHEMA + " CASCADE");
+                } catch (SQLException e) {
+                    log("could not drop schema " + BENCH_SCHEMA + ": " + e.getMessage());
                 }
             }
         }
@@ -211,11 +219,17 @@ public final class Bench {
                 throw new BenchFailure(o.sourceTable + " exists in " + url + "; the bench drops and regenerates it: pass --drop-existing"
                         + " if that is intended, or --source-table=another.table");
             }
+            boolean schemaExists = scalar(c, "SELECT to_regnamespace('" + BENCH_SCHEMA + "')") != null;
+            if (schemaExists && o.url != null && !o.dropExisting) {
+                throw new BenchFailure("schema " + BENCH_SCHEMA + " exists in " + url + "; the bench drops and recreates it for its wide tables:"
+                        + " pass --drop-existing if that is intended");
+            }
             log(String.format(Locale.ROOT, "generating %s: %d ships x %d channels x %d s at 1 Hz, %.1f %% missing...",
                     o.sourceTable, o.ships, o.channels, o.seconds, o.missing * 100));
             long t0 = System.nanoTime();
             s.execute("DROP SCHEMA IF EXISTS " + BENCH_SCHEMA + " CASCADE");
             s.execute("CREATE SCHEMA " + BENCH_SCHEMA);
+            createdBenchSchema = true;
             s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
             s.execute("DROP TABLE IF EXISTS " + o.sourceTable);
             s.execute("CREATE TABLE " + o.sourceTable + " (ship_id integer NOT NULL, data_channel_id integer NOT NULL,"

@@ -26,7 +26,7 @@ final class Options {
               --discover-channels     let the migrator discover channels itself (default: pass --migrator.channels)
               --url=jdbc:postgresql://HOST:PORT/DB --user=U --password=P   use this database instead of an embedded one
               --source-table=tenant.tbl_data_timeseries   the narrow table the bench (re)creates
-              --drop-existing         allow dropping an existing source table (required with --url when it exists)
+              --drop-existing         with --url: allow dropping an existing source table and schema "bench"
               --keep                  keep the wide tables and control schemas the bench writes
               --jar=target/timeseries-migrator.jar
               --migrator.KEY=VALUE    passed through to every migrator run (e.g. --migrator.fetch-size=50000)""";
