@@ -1,0 +1,710 @@
+package io.tsmigrator.bench;
+
+import io.tsmigrator.embedded.EmbeddedDatabase;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * Throughput benchmark of the migrator against the server-side SQL pivot. See the section
+ * "Benchmark" of the project README, and {@link Options#USAGE}.
+ *
+ * <p>Figures (narrow rows per second, median of the measured repetitions):
+ * <ul>
+ * <li>(a) the SQL pivot as one {@code INSERT ... SELECT ... GROUP BY} per (ship, chunk window), run by
+ * {@code parallelism} threads with a connection each;</li>
+ * <li>(a') the same pivot as one statement over the whole table;</li>
+ * <li>(b) the migrator, {@code java -jar target/timeseries-migrator.jar run ...} as a child process,
+ * timed from process start to exit ("wall") and by its ledger (first chunk start to last chunk end);</li>
+ * <li>(b, proxy) the same through a loopback TCP proxy adding latency, when asked for.</li>
+ * </ul>
+ * Every wide table written is compared with the SQL pivot (row counts and EXCEPT ALL both ways).
+ */
+public final class Bench {
+
+    private static final String BENCH_SCHEMA = "bench";
+    private static final int FIRST_SHIP = 1001;
+    private static final int FIRST_CHANNEL = 101;
+    private static final String START = "2024-01-01 00:00:00+00";
+    private static final Pattern URL = Pattern.compile("jdbc:postgresql://(\\[[^\\]]+\\]|[^/:?]+)(?::(\\d+))?/([^?]*)(\\?.*)?");
+
+    private final Options o;
+    private final Path projectDir;
+    private final Path logDir;
+    private String url;
+    private String user;
+    private String password;
+    private List<Integer> channelIds;
+    private List<String> columns;
+    private long narrowRows;
+    private long wideRows;
+    private List<Window> windows;
+    private boolean gnuTime;
+    private boolean createdBenchSchema;
+
+    record Window(int ship, Instant start, Instant end) {
+    }
+
+    /** One timed run: seconds of wall time; for the migrator also ledger seconds and peak RSS. */
+    record Run(double seconds, double ledgerSeconds, long rssKb, double startupSeconds, double tailSeconds, int chunksDone, int chunksSplit,
+               int errorLines, int warnLines, String log) {
+        static Run of(double seconds) {
+            return new Run(seconds, Double.NaN, -1, Double.NaN, Double.NaN, 0, 0, 0, 0, null);
+        }
+    }
+
+    private Bench(Options o, Path projectDir) {
+        this.o = o;
+        this.projectDir = projectDir;
+        this.logDir = projectDir.resolve("bench/target/logs");
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o;
+        try {
+            o = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Path projectDir = Path.of(System.getProperty("bench.project.dir", ".")).toAbsolutePath().normalize();
+        int code;
+        try {
+            code = new Bench(o, projectDir).run();
+        } catch (BenchFailure e) {
+            System.err.println();
+            System.err.println("BENCHMARK FAILED: " + e.getMessage());
+            code = 1;
+        }
+        System.exit(code);
+    }
+
+    static final class BenchFailure extends RuntimeException {
+        BenchFailure(String message) {
+            super(message);
+        }
+    }
+
+    private int run() throws Exception {
+        Path jar = projectDir.resolve(o.jar);
+        if (!Files.isRegularFile(jar)) {
+            throw new BenchFailure("no migrator jar at " + jar + " (build it: mvn -B -q package -DskipTests)");
+        }
+        Files.createDirectories(logDir);
+        gnuTime = detectGnuTime();
+        EmbeddedDatabase embedded = null;
+        try {
+            if (o.url == null) {
+                log("starting the embedded PostgreSQL (zonky, PG 17)...");
+                embedded = EmbeddedDatabase.start();
+                url = "jdbc:postgresql://localhost:" + embedded.port() + "/" + EmbeddedDatabase.DATABASE;
+                user = EmbeddedDatabase.USER;
+                password = "";
+            } else {
+                url = o.url;
+                user = o.user;
+                password = o.password;
+            }
+            return measure(jar);
+        } finally {
+            if (embedded != null) {
+                embedded.close();
+            }
+        }
+    }
+
+    private int measure(Path jar) throws Exception {
+        List<Map.Entry<String, Run>> all = new ArrayList<>();
+        List<String> kinds = new ArrayList<>(List.of("a", "a1", "b"));
+        DelayProxy proxy = null;
+        if (o.proxyLatencyMs >= 0) {
+            // before any connection: the proxy forwards to loopback addresses only
+            Matcher m = URL.matcher(url);
+            if (!m.matches()) {
+                throw new BenchFailure("cannot read host and port from " + url);
+            }
+            String host = m.group(1).replace("[", "").replace("]", "");
+            int port = m.group(2) == null ? 5432 : Integer.parseInt(m.group(2));
+            try {
+                proxy = new DelayProxy(host, port, o.proxyLatencyMs);
+            } catch (IllegalArgumentException e) {
+                throw new BenchFailure(e.getMessage());
+            }
+            log("delay proxy: 127.0.0.1:" + proxy.port() + " -> " + host + ":" + port + ", " + o.proxyLatencyMs + " ms per direction");
+            kinds.add("bp");
+        }
+        try {
+            String serverVersion;
+            try (Connection c = connect()) {
+                serverVersion = scalar(c, "SELECT current_setting('server_version')").toString();
+            }
+            generate();
+            int total = o.warmup + o.reps;
+            for (int rep = 1; rep <= total; rep++) {
+                boolean warm = rep <= o.warmup;
+                String tag = warm ? "warm-up " + rep : "rep " + (rep - o.warmup) + "/" + o.reps;
+                for (String kind : kinds) {
+                    Run r = switch (kind) {
+                        case "a" -> pivotPerChunk("a_r" + rep);
+                        case "a1" -> pivotWhole("a1_r" + rep);
+                        case "b" -> migrator("b_r" + rep, url, o.chunkSizeText);
+                        case "bp" -> migrator("bp_r" + rep, proxyUrl(proxy), o.chunkSizeText);
+                        default -> throw new IllegalStateException(kind);
+                    };
+                    log(String.format(Locale.ROOT, "%-10s %-4s %s", tag, label(kind), describe(r)));
+                    if (!warm) {
+                        all.add(Map.entry(kind, r));
+                    }
+                }
+            }
+            Map<String, Run> sweep = new LinkedHashMap<>();
+            if (o.rssSweep) {
+                for (String size : List.of("PT15M", "PT6H")) {
+                    Run r = migrator("rss_" + size.toLowerCase(Locale.ROOT), url, size);
+                    log(String.format(Locale.ROOT, "rss-sweep  %-5s %s", size, describe(r)));
+                    sweep.put(size, r);
+                }
+            }
+            report(serverVersion, all, sweep);
+        } finally {
+            if (proxy != null) {
+                proxy.close();
+            }
+            if (!o.keep && createdBenchSchema) {
+                try (Connection c = connect(); Statement s = c.createStatement()) {
+                    s.execute("DROP SCHEMA IF EXISTS " + BENCH_SCHEMA + " CASCADE");
+                } catch (SQLException e) {
+                    log("could not drop schema " + BENCH_SCHEMA + ": " + e.getMessage());
+                }
+            }
+        }
+        return 0;
+    }
+
+    // ---------------------------------------------------------------- data
+
+    private void generate() throws SQLException {
+        channelIds = IntStream.range(0, o.channels).map(i -> FIRST_CHANNEL + i).boxed().toList();
+        columns = channelIds.stream().map(c -> "ch_" + c).toList();
+        String schema = o.sourceTable.substring(0, o.sourceTable.indexOf('.'));
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            boolean exists = scalar(c, "SELECT to_regclass('" + o.sourceTable + "')") != null;
+            if (exists && o.url != null && !o.dropExisting) {
+                throw new BenchFailure(o.sourceTable + " exists in " + url + "; the bench drops and regenerates it: pass --drop-existing"
+                        + " if that is intended, or --source-table=another.table");
+            }
+            boolean schemaExists = scalar(c, "SELECT to_regnamespace('" + BENCH_SCHEMA + "')") != null;
+            if (schemaExists && o.url != null && !o.dropExisting) {
+                throw new BenchFailure("schema " + BENCH_SCHEMA + " exists in " + url + "; the bench drops and recreates it for its wide tables:"
+                        + " pass --drop-existing if that is intended");
+            }
+            log(String.format(Locale.ROOT, "generating %s: %d ships x %d channels x %d s at 1 Hz, %.1f %% missing...",
+                    o.sourceTable, o.ships, o.channels, o.seconds, o.missing * 100));
+            long t0 = System.nanoTime();
+            s.execute("DROP SCHEMA IF EXISTS " + BENCH_SCHEMA + " CASCADE");
+            s.execute("CREATE SCHEMA " + BENCH_SCHEMA);
+            createdBenchSchema = true;
+            s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+            s.execute("DROP TABLE IF EXISTS " + o.sourceTable);
+            s.execute("CREATE TABLE " + o.sourceTable + " (ship_id integer NOT NULL, data_channel_id integer NOT NULL,"
+                    + " created_time timestamptz NOT NULL, value double precision)");
+            s.execute("SELECT setseed(0.42)");
+            // Rows arrive in time order across the fleet, as readings do in production.
+            narrowRows = s.executeUpdate("INSERT INTO " + o.sourceTable
+                    + " SELECT " + (FIRST_SHIP - 1) + " + sh, " + (FIRST_CHANNEL - 1) + " + ch,"
+                    + " timestamptz '" + START + "' + sec * interval '1 second', random() * 2000 - 1000"
+                    + " FROM generate_series(0, " + (o.seconds - 1) + ") sec, generate_series(1, " + o.ships + ") sh,"
+                    + " generate_series(1, " + o.channels + ") ch"
+                    + " WHERE random() >= " + o.missing);
+            s.execute("CREATE INDEX ON " + o.sourceTable + " (ship_id, created_time, data_channel_id)");
+            s.execute("VACUUM ANALYZE " + o.sourceTable);
+            log(String.format(Locale.ROOT, "generated %,d narrow rows (%s with index) in %.1f s", narrowRows,
+                    scalar(c, "SELECT pg_size_pretty(pg_total_relation_size('" + o.sourceTable + "'))"), secondsSince(t0)));
+
+            t0 = System.nanoTime();
+            s.execute("CREATE TABLE " + BENCH_SCHEMA + ".ref AS " + pivotSelect(null));
+            wideRows = ((Number) scalar(c, "SELECT count(*) FROM " + BENCH_SCHEMA + ".ref")).longValue();
+            log(String.format(Locale.ROOT, "reference SQL pivot (CREATE TABLE AS): %,d wide rows in %.1f s", wideRows, secondsSince(t0)));
+
+            windows = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SELECT ship_id, min(created_time), max(created_time) FROM " + o.sourceTable
+                    + " GROUP BY ship_id ORDER BY ship_id")) {
+                while (rs.next()) {
+                    int ship = rs.getInt(1);
+                    Instant first = rs.getObject(2, OffsetDateTime.class).toInstant();
+                    Instant last = rs.getObject(3, OffsetDateTime.class).toInstant();
+                    for (Instant[] w : cut(first, last.plusNanos(1000), o.chunkSize)) {
+                        windows.add(new Window(ship, w[0], w[1]));
+                    }
+                }
+            }
+            log(windows.size() + " (ship, chunk) windows of " + o.chunkSizeText);
+        }
+    }
+
+    /** Windows aligned to multiples of the size since the epoch, the first and last clipped: as the migrator plans. */
+    static List<Instant[]> cut(Instant from, Instant to, Duration size) {
+        long sizeMicros = Math.max(1, size.toNanos() / 1000);
+        long end = micros(to);
+        List<Instant[]> out = new ArrayList<>();
+        long cursor = micros(from);
+        while (cursor < end) {
+            long next = Math.min(Math.floorDiv(cursor, sizeMicros) * sizeMicros + sizeMicros, end);
+            out.add(new Instant[] {instant(cursor), instant(next)});
+            cursor = next;
+        }
+        return out;
+    }
+
+    private static long micros(Instant i) {
+        return i.getEpochSecond() * 1_000_000L + i.getNano() / 1000;
+    }
+
+    private static Instant instant(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+    }
+
+    // ---------------------------------------------------------------- (a) and (a')
+
+    private String pivotSelect(String where) {
+        return "SELECT ship_id, created_time, "
+                + IntStream.range(0, channelIds.size())
+                .mapToObj(i -> "max(value) FILTER (WHERE data_channel_id = " + channelIds.get(i) + ") AS " + columns.get(i))
+                .collect(Collectors.joining(", "))
+                + " FROM " + o.sourceTable + (where == null ? "" : " WHERE " + where)
+                + " GROUP BY ship_id, created_time";
+    }
+
+    /** The wide table as the migrator creates it: same types, primary key (ship_id, created_time). */
+    private String createWide(String table) {
+        return "CREATE TABLE " + table + " (ship_id integer NOT NULL, created_time timestamptz NOT NULL, "
+                + columns.stream().map(c -> c + " double precision").collect(Collectors.joining(", "))
+                + ", PRIMARY KEY (ship_id, created_time))";
+    }
+
+    private Run pivotPerChunk(String name) throws Exception {
+        String table = BENCH_SCHEMA + ".wide_" + name;
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute(createWide(table));
+        }
+        String sql = "INSERT INTO " + table + " " + pivotSelect("ship_id = ? AND created_time >= ? AND created_time < ?");
+        List<Connection> connections = new ArrayList<>();
+        try {
+            for (int i = 0; i < o.parallelism; i++) {
+                connections.add(connect());
+            }
+            ConcurrentLinkedQueue<Window> queue = new ConcurrentLinkedQueue<>(windows);
+            AtomicReference<Exception> failure = new AtomicReference<>();
+            List<Thread> threads = new ArrayList<>();
+            long t0 = System.nanoTime();
+            for (Connection c : connections) {
+                Thread t = new Thread(() -> {
+                    try (PreparedStatement ps = c.prepareStatement(sql)) {
+                        Window w;
+                        while ((w = queue.poll()) != null && failure.get() == null) {
+                            ps.setInt(1, w.ship());
+                            ps.setObject(2, OffsetDateTime.ofInstant(w.start(), ZoneOffset.UTC));
+                            ps.setObject(3, OffsetDateTime.ofInstant(w.end(), ZoneOffset.UTC));
+                            ps.executeUpdate();
+                        }
+                    } catch (Exception e) {
+                        failure.compareAndSet(null, e);
+                    }
+                }, "pivot-" + threads.size());
+                threads.add(t);
+                t.start();
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            double seconds = secondsSince(t0);
+            if (failure.get() != null) {
+                throw new BenchFailure("(a) failed: " + failure.get());
+            }
+            verify(table, "(a) SQL pivot per chunk");
+            return Run.of(seconds);
+        } finally {
+            for (Connection c : connections) {
+                c.close();
+            }
+            drop(table, null);
+        }
+    }
+
+    private Run pivotWhole(String name) throws Exception {
+        String table = BENCH_SCHEMA + ".wide_" + name;
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute(createWide(table));
+            long t0 = System.nanoTime();
+            s.executeUpdate("INSERT INTO " + table + " " + pivotSelect(null));
+            double seconds = secondsSince(t0);
+            verify(table, "(a') SQL pivot, one statement");
+            return Run.of(seconds);
+        } finally {
+            drop(table, null);
+        }
+    }
+
+    // ---------------------------------------------------------------- (b)
+
+    private Run migrator(String name, String sourceUrl, String chunkSize) throws Exception {
+        String table = BENCH_SCHEMA + ".wide_" + name;
+        String control = BENCH_SCHEMA + "_ctl_" + name;
+        drop(table, control);
+        List<String> command = new ArrayList<>();
+        Path rssFile = logDir.resolve(name + ".time");
+        Files.deleteIfExists(rssFile);
+        if (gnuTime) {
+            command.addAll(List.of("/usr/bin/time", "-v", "-o", rssFile.toString()));
+        }
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(o.migratorJavaOpts);
+        command.addAll(List.of("-jar", projectDir.resolve(o.jar).toString(), "run",
+                "--migrator.source.url=" + sourceUrl,
+                "--migrator.source.table=" + o.sourceTable,
+                "--migrator.chunk-size=" + chunkSize,
+                "--migrator.parallelism=" + o.parallelism,
+                "--migrator.target.table=" + table,
+                "--migrator.control-schema=" + control));
+        if (!user.isEmpty()) {
+            command.add("--migrator.source.username=" + user);
+        }
+        if (!o.discoverChannels) {
+            command.add("--migrator.channels=" + channelIds.stream().map(String::valueOf).collect(Collectors.joining(",")));
+        }
+        command.addAll(o.migratorPassThrough);
+        Path output = logDir.resolve(name + ".log");
+        ProcessBuilder pb = new ProcessBuilder(command).directory(projectDir.toFile())
+                .redirectErrorStream(true).redirectOutput(output.toFile());
+        if (!password.isEmpty()) {
+            pb.environment().put("MIGRATOR_SOURCE_PASSWORD", password); // kept off the command line
+        }
+        long startedEpochMs = System.currentTimeMillis();
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        RssPoller poller = gnuTime ? null : new RssPoller(p.pid());
+        boolean ended = p.waitFor(2, TimeUnit.HOURS);
+        double seconds = secondsSince(t0);
+        long endedEpochMs = System.currentTimeMillis();
+        if (!ended) {
+            p.destroyForcibly();
+            throw new BenchFailure("the migrator (" + name + ") did not end within 2 h; output: " + output);
+        }
+        long rssKb = gnuTime ? rssFromTime(rssFile) : poller.stop();
+        if (p.exitValue() != 0) {
+            throw new BenchFailure("the migrator (" + name + ") exited with " + p.exitValue() + "; last lines of " + output + ":\n" + tail(output, 30));
+        }
+        Run r;
+        try (Connection c = connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FILTER (WHERE status = 'DONE'), count(*) FILTER (WHERE status = 'SPLIT'),"
+                     + " count(*) FILTER (WHERE status NOT IN ('DONE', 'SPLIT')), coalesce(sum(rows_read) FILTER (WHERE status = 'DONE'), 0),"
+                     + " extract(epoch FROM max(finished_at) - min(started_at)),"
+                     + " extract(epoch FROM min(started_at)), extract(epoch FROM max(finished_at))"
+                     + " FROM " + control + ".chunk")) {
+            rs.next();
+            if (rs.getLong(3) > 0) {
+                throw new BenchFailure("the migrator (" + name + ") left " + rs.getLong(3) + " chunks neither DONE nor SPLIT in " + control + ".chunk");
+            }
+            if (rs.getLong(4) != narrowRows) {
+                throw new BenchFailure("the migrator (" + name + ")'s ledger counts " + rs.getLong(4) + " narrow rows read, the source has " + narrowRows);
+            }
+            double ledger = rs.getDouble(5);
+            double startup = rs.getDouble(6) - startedEpochMs / 1000.0;
+            double tail = endedEpochMs / 1000.0 - rs.getDouble(7);
+            int errors = 0;
+            int warnings = 0;
+            for (String line : Files.readAllLines(output, StandardCharsets.UTF_8)) {
+                if (line.contains(" ERROR ")) {
+                    errors++;
+                } else if (line.contains(" WARN ")) {
+                    warnings++;
+                }
+            }
+            r = new Run(seconds, ledger, rssKb, startup, tail, rs.getInt(1), rs.getInt(2), errors, warnings,
+                    projectDir.relativize(output).toString());
+        }
+        try {
+            verify(table, "(b) migrator " + name);
+        } finally {
+            drop(table, control);
+        }
+        return r;
+    }
+
+    private String proxyUrl(DelayProxy proxy) {
+        Matcher m = URL.matcher(url);
+        if (!m.matches()) {
+            throw new BenchFailure("cannot read host and port from " + url);
+        }
+        return "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + m.group(3) + (m.group(4) == null ? "" : m.group(4));
+    }
+
+    private static boolean detectGnuTime() {
+        try {
+            Path f = Files.createTempFile("bench-time", ".txt");
+            Process p = new ProcessBuilder("/usr/bin/time", "-v", "-o", f.toString(), "true").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            boolean ok = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0
+                    && Files.readString(f).contains("Maximum resident set size");
+            Files.deleteIfExists(f);
+            if (!ok) {
+                log("/usr/bin/time -v is not usable: peak RSS comes from polling /proc/<pid>/status VmHWM");
+            }
+            return ok;
+        } catch (IOException | InterruptedException e) {
+            log("/usr/bin/time is not available (" + e.getMessage() + "): peak RSS comes from polling /proc/<pid>/status VmHWM");
+            return false;
+        }
+    }
+
+    private static long rssFromTime(Path file) throws IOException {
+        for (String line : Files.readAllLines(file)) {
+            String l = line.trim();
+            if (l.startsWith("Maximum resident set size (kbytes):")) {
+                return Long.parseLong(l.substring(l.indexOf(':') + 1).trim());
+            }
+        }
+        throw new BenchFailure("no peak RSS in " + file);
+    }
+
+    /** Fallback when GNU time is missing: the largest VmHWM seen while polling every 20 ms. */
+    static final class RssPoller {
+        private final Thread thread;
+        private volatile long maxKb = -1;
+        private volatile boolean stop;
+
+        RssPoller(long pid) {
+            Path status = Path.of("/proc/" + pid + "/status");
+            thread = new Thread(() -> {
+                while (!stop) {
+                    try {
+                        for (String line : Files.readAllLines(status)) {
+                            if (line.startsWith("VmHWM:")) {
+                                maxKb = Math.max(maxKb, Long.parseLong(line.replaceAll("[^0-9]", "")));
+                            }
+                        }
+                        Thread.sleep(20);
+                    } catch (IOException | InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "rss-poller");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        long stop() throws InterruptedException {
+            stop = true;
+            thread.join(1000);
+            return maxKb;
+        }
+    }
+
+    // ---------------------------------------------------------------- checks and helpers
+
+    /** The wide table must equal the SQL pivot exactly: same row count, nothing missing or extra (EXCEPT ALL both ways). */
+    private void verify(String table, String what) throws SQLException {
+        String cols = "ship_id, created_time, " + String.join(", ", columns);
+        String ref = "SELECT " + cols + " FROM " + BENCH_SCHEMA + ".ref";
+        String got = "SELECT " + cols + " FROM " + table;
+        try (Connection c = connect()) {
+            long count = ((Number) scalar(c, "SELECT count(*) FROM " + table)).longValue();
+            long missing = ((Number) scalar(c, "SELECT count(*) FROM (" + ref + " EXCEPT ALL " + got + ") d")).longValue();
+            long extra = ((Number) scalar(c, "SELECT count(*) FROM (" + got + " EXCEPT ALL " + ref + ") d")).longValue();
+            if (count != wideRows || missing != 0 || extra != 0) {
+                throw new BenchFailure(String.format(Locale.ROOT,
+                        "%s: %s differs from the SQL pivot: %d rows (pivot: %d), %d pivot rows missing or different, %d rows not in the pivot",
+                        what, table, count, wideRows, missing, extra));
+            }
+        }
+    }
+
+    private void drop(String table, String controlSchema) throws SQLException {
+        if (o.keep) {
+            return;
+        }
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS " + table);
+            if (controlSchema != null) {
+                s.execute("DROP SCHEMA IF EXISTS " + controlSchema + " CASCADE");
+            }
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        Properties p = new Properties();
+        if (!user.isEmpty()) {
+            p.setProperty("user", user);
+        }
+        if (!password.isEmpty()) {
+            p.setProperty("password", password);
+        }
+        p.setProperty("ApplicationName", "timeseries-migrator-bench");
+        return DriverManager.getConnection(url, p);
+    }
+
+    private static Object scalar(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getObject(1);
+        }
+    }
+
+    private static double secondsSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1e9;
+    }
+
+    private static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    static void log(String message) {
+        System.err.println("[bench " + java.time.LocalTime.now().format(java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")) + "] " + message);
+    }
+
+    private String label(String kind) {
+        return switch (kind) {
+            case "a" -> "(a)";
+            case "a1" -> "(a')";
+            case "b" -> "(b)";
+            case "bp" -> "(bp)";
+            default -> kind;
+        };
+    }
+
+    private String describe(Run r) {
+        String s = String.format(Locale.ROOT, "%7.2f s  %,11.0f rows/s", r.seconds(), narrowRows / r.seconds());
+        if (!Double.isNaN(r.ledgerSeconds())) {
+            s += String.format(Locale.ROOT, "   ledger %6.2f s %,11.0f rows/s   before 1st chunk %.2f s, after last %.2f s   chunks %d%s   peak RSS %d MB",
+                    r.ledgerSeconds(), narrowRows / r.ledgerSeconds(), r.startupSeconds(), r.tailSeconds(), r.chunksDone(),
+                    r.chunksSplit() > 0 ? " (+" + r.chunksSplit() + " split)" : "", r.rssKb() / 1024);
+            if (r.errorLines() + r.warnLines() > 0) {
+                s += String.format(Locale.ROOT, "   log: %d ERROR, %d WARN lines in %s", r.errorLines(), r.warnLines(), r.log());
+            }
+        }
+        return s;
+    }
+
+    // ---------------------------------------------------------------- report
+
+    private void report(String serverVersion, List<Map.Entry<String, Run>> all, Map<String, Run> sweep) {
+        Map<String, List<Run>> by = new LinkedHashMap<>();
+        for (Map.Entry<String, Run> e : all) {
+            by.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
+        }
+        var out = System.out;
+        out.println();
+        out.printf(Locale.ROOT, "timeseries-migrator benchmark: PostgreSQL %s, %d cores, Java %s%n", serverVersion,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        out.printf(Locale.ROOT, "data: %d ships x %d channels x %d s at 1 Hz, %.1f %% missing = %,d narrow rows -> %,d wide rows%n",
+                o.ships, o.channels, o.seconds, o.missing * 100, narrowRows, wideRows);
+        out.printf(Locale.ROOT, "chunk size %s (%d windows), parallelism %d, %d measured repetitions after %d warm-up; every wide table checked = SQL pivot%n",
+                o.chunkSizeText, windows.size(), o.parallelism, o.reps, o.warmup);
+        if (!o.migratorJavaOpts.isEmpty() || !o.migratorPassThrough.isEmpty() || o.discoverChannels) {
+            out.println("migrator options: " + String.join(" ", o.migratorJavaOpts) + " " + String.join(" ", o.migratorPassThrough)
+                    + (o.discoverChannels ? " (channels discovered by the migrator)" : ""));
+        }
+        out.println();
+        out.printf(Locale.ROOT, "%-58s %14s %27s %10s%n", "figure", "median rows/s", "min - max rows/s", "median s");
+        String proxyLabel = String.format(Locale.ROOT, "(b+%s ms) migrator via delay proxy", trim(o.proxyLatencyMs));
+        row(out, "(a)  SQL pivot per (ship, chunk), " + o.parallelism + " connections", by.get("a"), Run::seconds);
+        row(out, "(a') SQL pivot, one statement", by.get("a1"), Run::seconds);
+        row(out, "(b)  migrator, process wall time (JVM start to exit)", by.get("b"), Run::seconds);
+        row(out, "(b)  migrator, ledger time (1st chunk start to last end)", by.get("b"), Run::ledgerSeconds);
+        if (by.containsKey("bp")) {
+            row(out, proxyLabel + ", wall", by.get("bp"), Run::seconds);
+            row(out, proxyLabel + ", ledger", by.get("bp"), Run::ledgerSeconds);
+        }
+        out.println();
+        double a = median(by.get("a"), Run::seconds);
+        double a1 = median(by.get("a1"), Run::seconds);
+        double bw = median(by.get("b"), Run::seconds);
+        double bl = median(by.get("b"), Run::ledgerSeconds);
+        double overhead = (bw - bl) / bw;
+        boolean dominated = overhead > 0.5;
+        out.printf(Locale.ROOT, "ratios (throughput of (b) / throughput of the baseline; 1.00 = as fast as the SQL pivot):%n");
+        out.printf(Locale.ROOT, "  (b)/(a)  = %.2f (wall)   %.2f (ledger)%n", a / bw, a / bl);
+        out.printf(Locale.ROOT, "  (b)/(a') = %.2f (wall)   %.2f (ledger)%n", a1 / bw, a1 / bl);
+        out.printf(Locale.ROOT, "  outside the ledger span (JVM start, discovery, planning, shutdown): %.2f s of %.2f s wall (%.0f %%)%s%n", bw - bl, bw, overhead * 100,
+                dominated ? " -- the wall time is dominated by JVM start/stop: read the ledger ratios as the chunk throughput"
+                        : " -- headline: wall ratios");
+        if (by.containsKey("bp")) {
+            double pw = median(by.get("bp"), Run::seconds);
+            double pl = median(by.get("bp"), Run::ledgerSeconds);
+            out.printf(Locale.ROOT, "  (b via proxy %s ms/direction) / (b direct) = %.2f (wall)   %.2f (ledger)%n", trim(o.proxyLatencyMs), bw / pw, bl / pl);
+        }
+        out.println();
+        List<Long> rss = by.get("b").stream().map(Run::rssKb).sorted().toList();
+        out.printf(Locale.ROOT, "migrator peak RSS (%s): median %d MB, max %d MB (chunk size %s)%n", gnuTime ? "/usr/bin/time -v" : "VmHWM polled",
+                medianLong(rss) / 1024, rss.get(rss.size() - 1) / 1024, o.chunkSizeText);
+        if (by.containsKey("bp")) {
+            List<Long> prss = by.get("bp").stream().map(Run::rssKb).sorted().toList();
+            out.printf(Locale.ROOT, "migrator peak RSS via proxy: median %d MB, max %d MB%n", medianLong(prss) / 1024, prss.get(prss.size() - 1) / 1024);
+        }
+        long withErrors = all.stream().map(Map.Entry::getValue).filter(r -> r.errorLines() + r.warnLines() > 0).count();
+        if (withErrors > 0) {
+            out.printf(Locale.ROOT, "note: %d of the measured migrator runs logged ERROR or WARN lines (the data was still exact); logs in %s%n",
+                    withErrors, projectDir.relativize(logDir));
+        }
+        for (Map.Entry<String, Run> e : sweep.entrySet()) {
+            Run r = e.getValue();
+            long hours = Duration.parse(e.getKey()).toSeconds();
+            String note = o.seconds < hours ? String.format(Locale.ROOT, "  (NOTE: a chunk holds only %d s of data: --seconds=%d < %s)", o.seconds, o.seconds, e.getKey()) : "";
+            out.printf(Locale.ROOT, "rss-sweep chunk size %-6s peak RSS %4d MB   wall %.2f s   ledger %.2f s   %,.0f rows/s (wall)%s%n", e.getKey(),
+                    r.rssKb() / 1024, r.seconds(), r.ledgerSeconds(), narrowRows / r.seconds(), note);
+        }
+    }
+
+    private void row(java.io.PrintStream out, String label, List<Run> runs, java.util.function.ToDoubleFunction<Run> f) {
+        double med = median(runs, f);
+        double slowest = runs.stream().mapToDouble(f).max().orElseThrow();
+        double fastest = runs.stream().mapToDouble(f).min().orElseThrow();
+        out.printf(Locale.ROOT, "%-58s %,14.0f %,12.0f - %,-12.0f %10.2f%n", label, narrowRows / med, narrowRows / slowest, narrowRows / fastest, med);
+    }
+
+    private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> f) {
+        double[] v = runs.stream().mapToDouble(f).sorted().toArray();
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+
+    private static long medianLong(List<Long> sorted) {
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static String trim(double d) {
+        return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+    }
+}
