@@ -47,7 +47,7 @@ class FaultInjectionTest {
         Fleet.create(db, SOURCE, "integer", "integer", "timestamptz", "double precision", List.of(1, 2, 3), CHANNELS, 4, 1);
         // a small fetch size keeps each chunk's cursor open long enough to be hit
         Future<Cli> run = background.submit(() -> Cli.run(db.runArgs("--migrator.chunk-size=PT30M", "--migrator.fetch-size=200",
-                "--migrator.retry.max-attempts=20")));
+                "--migrator.retry.max-attempts=20", "--migrator.lease=PT5S")));
         awaitDone(db, 1);
 
         // every second, as soon as a migrator backend is reading or writing a chunk, terminate all of them
@@ -95,8 +95,9 @@ class FaultInjectionTest {
         try (RestartableServer server = new RestartableServer()) {
             TestDb db = new TestDb(PostgresServer.newDatabase(server.url()));
             Fleet.create(db, SOURCE, "integer", "integer", "timestamptz", "double precision", List.of(1, 2, 3), CHANNELS, 3, 1);
+            // a claim whose reply is lost with the server leaves a chunk held by nobody until its lease expires
             Future<Cli> run = background.submit(() -> Cli.run(db.runArgs("--migrator.chunk-size=PT10M", "--migrator.retry.max-attempts=30",
-                    "--migrator.pool.connection-timeout=PT1S")));
+                    "--migrator.pool.connection-timeout=PT1S", "--migrator.lease=PT5S")));
             awaitDone(db, 2);
 
             server.stop();

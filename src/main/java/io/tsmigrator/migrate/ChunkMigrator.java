@@ -66,11 +66,14 @@ public class ChunkMigrator {
         int attempt = chunk.attempts() + 1;
         try {
             attempt = ledger.beginAttempt(chunk, owner, lease);
+            long readStarted = System.nanoTime();
             WidePivot pivot = reader.read(chunk);
+            long writeStarted = System.nanoTime();
             long written = writer.write(chunk, pivot, owner);
             long millis = millisSince(started);
-            LOG.info("{} attempt {}: {} narrow rows -> {} wide rows ({} duplicates) in {} ms",
-                    chunk.describe(), attempt, pivot.narrowRows(), written, pivot.duplicates(), millis);
+            LOG.info("{} attempt {}: {} narrow rows -> {} wide rows ({} duplicates) in {} ms (read {} ms, write {} ms)",
+                    chunk.describe(), attempt, pivot.narrowRows(), written, pivot.duplicates(), millis,
+                    (writeStarted - readStarted) / 1_000_000L, millisSince(writeStarted));
             return new ChunkResult(chunk, attempt, pivot.narrowRows(), written, pivot.duplicates(), millis);
         } catch (LeaseLostException e) {
             throw e;

@@ -4,6 +4,9 @@ import io.tsmigrator.ledger.Chunk;
 import io.tsmigrator.ledger.ChunkLedger;
 import io.tsmigrator.ledger.InFlightChunks;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Iterator;
@@ -20,6 +23,8 @@ import java.util.NoSuchElementException;
  * it dispatches the element it just took, so waiting there for running chunks would wait for itself.
  */
 public class ChunkClaims {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChunkClaims.class);
 
     private final ChunkLedger ledger;
     private final RunScope scope;
@@ -54,11 +59,11 @@ public class ChunkClaims {
                 if (next == null && !stopping) {
                     try {
                         next = ledger.claimNext(scope.ships(), scope.from(), scope.to(), owner, lease);
-                        if (next != null) {
-                            inFlight.add(next.id());
-                        }
                     } catch (SQLException e) {
-                        throw new IllegalStateException("cannot claim chunks from the ledger: " + e.getMessage(), e);
+                        // Ending the pass instead of failing it: the splitter has already taken the
+                        // previous chunk and dispatches it only if this look-ahead returns normally.
+                        LOG.warn("cannot claim chunks from the ledger now ({}); trying again at the next planning pass", e.getMessage());
+                        return false;
                     }
                 }
                 return next != null;
@@ -71,6 +76,7 @@ public class ChunkClaims {
                 }
                 Chunk chunk = next;
                 next = null;
+                inFlight.add(chunk.id());
                 return chunk;
             }
         };
