@@ -2,7 +2,6 @@ package io.tsmigrator.plan;
 
 import io.tsmigrator.ledger.Chunk;
 import io.tsmigrator.ledger.ChunkLedger;
-import io.tsmigrator.ledger.InFlightChunks;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,15 +29,19 @@ public class ChunkClaims {
     private final RunScope scope;
     private final String owner;
     private final Duration lease;
-    private final InFlightChunks inFlight;
     private volatile boolean stopping;
 
-    public ChunkClaims(ChunkLedger ledger, RunScope scope, String owner, Duration lease, InFlightChunks inFlight) {
+    /**
+     * A claimed chunk waits in the chunk queue under the lease of its claim (the queue holds
+     * {@code migrator.parallelism} chunks, so it waits about one chunk's time); it counts as in
+     * flight, with its lease renewed, only once a consumer has begun it. A chunk the splitter took
+     * but never delivered therefore expires and is claimed again instead of being held forever.
+     */
+    public ChunkClaims(ChunkLedger ledger, RunScope scope, String owner, Duration lease) {
         this.ledger = ledger;
         this.scope = scope;
         this.owner = owner;
         this.lease = lease;
-        this.inFlight = inFlight;
     }
 
     /** Stops handing out chunks, e.g. on SIGTERM; chunks in hand finish or are released. */
@@ -76,7 +79,6 @@ public class ChunkClaims {
                 }
                 Chunk chunk = next;
                 next = null;
-                inFlight.add(chunk.id());
                 return chunk;
             }
         };

@@ -78,7 +78,7 @@ public final class MigrationRun {
         ChunkLedger ledger = new ChunkLedger(pools.control(), schema, settings.targetTable());
         FailureClassifier classifier = new FailureClassifier(splitAfter(settings));
         InFlightChunks inFlight = new InFlightChunks();
-        ChunkClaims claims = new ChunkClaims(ledger, scope, owner, settings.lease(), inFlight);
+        ChunkClaims claims = new ChunkClaims(ledger, scope, owner, settings.lease());
         DeadLetters deadLetters = new DeadLetters(ledger, schema, owner);
         ShipCompletions completions = new ShipCompletions(pools.control(), ledger, schema);
 
@@ -144,6 +144,10 @@ public final class MigrationRun {
         JdbcAggregationRepository repository = new JdbcAggregationRepository(
                 new DataSourceTransactionManager(pools.aggregation()), ControlSchema.AGGREGATION_TABLE, pools.aggregation());
         repository.setUseRecovery(true);
+        // A tally that went through a failed attempt can carry the driver's or Spring's exception;
+        // the default filter (java.*, org.apache.camel.*) would then refuse to read it back and the
+        // ship could never complete. The rows are this process's own, so these packages are safe.
+        repository.setDeserializationFilter("java.**;org.apache.camel.**;org.postgresql.**;org.springframework.**;com.zaxxer.hikari.**;!*");
         return repository;
     }
 
