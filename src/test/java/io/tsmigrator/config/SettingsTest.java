@@ -51,7 +51,9 @@ class SettingsTest {
         Secrets.register(java.util.List.of("hunter2-secret"));
         assertEquals("login failed for hunter2 with *****", Secrets.scrub("login failed for hunter2 with hunter2-secret"));
         assertEquals("jdbc:postgresql://h/db?user=u&password=*****&ssl=true", Secrets.redactUrl("jdbc:postgresql://h/db?user=u&password=abc&ssl=true"));
-        assertFalse(new Settings(Map.of(Settings.SOURCE_PASSWORD, "pw")).camelProperties().containsKey(Settings.SOURCE_PASSWORD));
+        Map<String, String> withPassword = new java.util.HashMap<>(Settings.DEFAULTS);
+        withPassword.put(Settings.SOURCE_PASSWORD, "pw");
+        assertFalse(new Settings(withPassword).camelProperties().containsKey(Settings.SOURCE_PASSWORD));
         Secrets.register(java.util.List.of());
     }
 
