@@ -138,7 +138,9 @@ class FaultInjectionTest {
         Fleet.create(db, SOURCE, "integer", "integer", "timestamptz", "double precision", List.of(1, 2), CHANNELS, 3, 1);
         try (BlackholeProxy proxy = new BlackholeProxy(PostgresServer.get().port())) {
             String viaProxy = db.url().replace(":" + PostgresServer.get().port() + "/", ":" + proxy.port() + "/");
+            // the silenced sessions stay open on the server holding their chunk's locks until idle-in-transaction-timeout ends them
             List<String> args = new ArrayList<>(db.runArgs("--migrator.chunk-size=PT5M", "--migrator.db.socket-timeout=PT2S", "--migrator.lease=PT4S",
+                    "--migrator.db.idle-in-transaction-timeout=PT3S",
                     "--migrator.pool.connection-timeout=PT1S", "--migrator.retry.max-attempts=20"));
             args.set(1, "--migrator.source.url=" + viaProxy);
             Future<Cli> run = background.submit(() -> Cli.run(args));

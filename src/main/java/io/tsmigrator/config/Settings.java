@@ -102,7 +102,7 @@ public final class Settings {
         d.put(CONNECT_TIMEOUT, "PT10S");
         d.put(SOCKET_TIMEOUT, "PT5M");
         d.put(STATEMENT_TIMEOUT, "PT15M");
-        d.put(IDLE_IN_TX_TIMEOUT, "PT10M");
+        d.put(IDLE_IN_TX_TIMEOUT, "PT1M");
         d.put(POOL_MAX_LIFETIME, "PT25M");
         d.put(POOL_KEEPALIVE, "PT2M");
         d.put(POOL_CONNECTION_TIMEOUT, "PT30S");

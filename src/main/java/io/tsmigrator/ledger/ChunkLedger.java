@@ -1,6 +1,7 @@
 package io.tsmigrator.ledger;
 
 import io.tsmigrator.config.Secrets;
+import io.tsmigrator.db.Transactions;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -158,36 +159,27 @@ public class ChunkLedger {
      * point back to it; the parent keeps its history with status SPLIT.
      */
     public void split(Chunk ch, Instant middle, String owner) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE " + chunk + " SET status = 'SPLIT', lease_until = NULL, finished_at = now(), updated_at = now()"
-                        + " WHERE id = ? AND owner = ? AND status = 'RUNNING'")) {
-                    ps.setLong(1, ch.id());
-                    ps.setString(2, owner);
-                    if (ps.executeUpdate() != 1) {
-                        throw new LeaseLostException(ch, owner);
-                    }
+        Transactions.inTransaction(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + chunk + " SET status = 'SPLIT', lease_until = NULL, finished_at = now(), updated_at = now()"
+                    + " WHERE id = ? AND owner = ? AND status = 'RUNNING'")) {
+                ps.setLong(1, ch.id());
+                ps.setString(2, owner);
+                if (ps.executeUpdate() != 1) {
+                    throw new LeaseLostException(ch, owner);
                 }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + chunk + " (job, ship_id, window_start, window_end, parent_id) VALUES (?, ?, ?, ?, ?)")) {
-                    for (Instant[] half : new Instant[][] {{ch.start(), middle}, {middle, ch.end()}}) {
-                        ps.setString(1, job);
-                        ps.setString(2, ch.ship());
-                        ps.setObject(3, utc(half[0]));
-                        ps.setObject(4, utc(half[1]));
-                        ps.setLong(5, ch.id());
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
-        }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + chunk + " (job, ship_id, window_start, window_end, parent_id) VALUES (?, ?, ?, ?, ?)")) {
+                for (Instant[] half : new Instant[][] {{ch.start(), middle}, {middle, ch.end()}}) {
+                    ps.setString(1, job);
+                    ps.setString(2, ch.ship());
+                    ps.setObject(3, utc(half[0]));
+                    ps.setObject(4, utc(half[1]));
+                    ps.setLong(5, ch.id());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        });
     }
 
     /**
@@ -195,37 +187,28 @@ public class ChunkLedger {
      * ledger's attempt count and the last failure's SQLState and message.
      */
     public void fail(Chunk ch, String owner, String sqlState, String error, long elapsedMillis, String deadLetterTable) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + deadLetterTable
-                        + " (job, chunk_id, ship_id, window_start, window_end, attempts, sql_state, error, elapsed_ms)"
-                        + " SELECT job, id, ship_id, window_start, window_end, attempts, ?, ?, ? FROM " + chunk
-                        + " WHERE id = ? AND owner = ? AND status = 'RUNNING'")) {
-                    ps.setString(1, sqlState);
-                    ps.setString(2, Secrets.scrub(error));
-                    ps.setLong(3, elapsedMillis);
-                    ps.setLong(4, ch.id());
-                    ps.setString(5, owner);
-                    if (ps.executeUpdate() != 1) {
-                        throw new LeaseLostException(ch, owner);
-                    }
+        Transactions.inTransaction(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + deadLetterTable
+                    + " (job, chunk_id, ship_id, window_start, window_end, attempts, sql_state, error, elapsed_ms)"
+                    + " SELECT job, id, ship_id, window_start, window_end, attempts, ?, ?, ? FROM " + chunk
+                    + " WHERE id = ? AND owner = ? AND status = 'RUNNING'")) {
+                ps.setString(1, sqlState);
+                ps.setString(2, Secrets.scrub(error));
+                ps.setLong(3, elapsedMillis);
+                ps.setLong(4, ch.id());
+                ps.setString(5, owner);
+                if (ps.executeUpdate() != 1) {
+                    throw new LeaseLostException(ch, owner);
                 }
-                try (PreparedStatement ps = c.prepareStatement("UPDATE " + chunk + " SET status = 'FAILED', lease_until = NULL, finished_at = now(),"
-                        + " last_sql_state = ?, last_error = ?, updated_at = now() WHERE id = ?")) {
-                    ps.setString(1, sqlState);
-                    ps.setString(2, Secrets.scrub(error));
-                    ps.setLong(3, ch.id());
-                    ps.executeUpdate();
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
-        }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + chunk + " SET status = 'FAILED', lease_until = NULL, finished_at = now(),"
+                    + " last_sql_state = ?, last_error = ?, updated_at = now() WHERE id = ?")) {
+                ps.setString(1, sqlState);
+                ps.setString(2, Secrets.scrub(error));
+                ps.setLong(3, ch.id());
+                ps.executeUpdate();
+            }
+        });
     }
 
     /** Extends the leases of the given chunks, where this owner still holds them. Returns how many. */

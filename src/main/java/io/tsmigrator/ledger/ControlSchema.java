@@ -1,6 +1,7 @@
 package io.tsmigrator.ledger;
 
 import io.tsmigrator.config.Identifiers;
+import io.tsmigrator.db.Transactions;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -28,9 +29,7 @@ public final class ControlSchema {
     public static final String AGGREGATION_TABLE = "ship_aggregation";
 
     public void create(DataSource dataSource) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
+        Transactions.inTransaction(dataSource, c -> {
             try (Statement s = c.createStatement()) {
                 s.execute("SELECT pg_advisory_xact_lock(hashtext('timeseries-migrator control schema'))");
                 s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
@@ -89,13 +88,7 @@ public final class ControlSchema {
                     s.execute("CREATE TABLE IF NOT EXISTS " + table(repo) + " ("
                             + " id varchar(255) PRIMARY KEY, exchange bytea NOT NULL, version bigint NOT NULL)");
                 }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
             }
-        }
+        });
     }
 }

@@ -3,6 +3,7 @@ package io.tsmigrator.target;
 import io.tsmigrator.config.Identifiers;
 import io.tsmigrator.config.InvalidSettingException;
 import io.tsmigrator.config.Settings;
+import io.tsmigrator.db.Transactions;
 import io.tsmigrator.source.ColumnType;
 import io.tsmigrator.source.SourceTable;
 
@@ -43,10 +44,8 @@ public record WideTable(String table, String ship, String time, List<String> cha
             names.add(column);
         }
         Map<String, ColumnType> existing = SourceTable.columnsOf(target, table);
-        try (Connection c = target.getConnection(); Statement s = c.createStatement()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
+        Transactions.inTransaction(target, c -> {
+            try (Statement s = c.createStatement()) {
                 s.execute("SELECT pg_advisory_xact_lock(hashtext('timeseries-migrator wide table'))");
                 if (existing == null) {
                     s.execute("CREATE SCHEMA IF NOT EXISTS " + Identifiers.quote(Identifiers.schemaOf(qualified)));
@@ -67,14 +66,8 @@ public record WideTable(String table, String ship, String time, List<String> cha
                         }
                     }
                 }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
             }
-        }
+        });
         return new WideTable(table, Identifiers.quote(shipName), Identifiers.quote(timeName), List.copyOf(channels),
                 names.stream().map(Identifiers::quote).toList());
     }
