@@ -10,9 +10,10 @@ import org.slf4j.LoggerFactory;
 import java.sql.SQLException;
 
 /**
- * Decides when a run is over: after a planning pass, when no chunk of the scope is pending or
- * running (in this process or any other), completions a crash may have missed are reconciled and
- * the process is told to stop.
+ * Decides when a run is over: after a planning pass and after each finished chunk, when no chunk of
+ * the scope is pending or running (in this process or any other), completions a crash may have
+ * missed are reconciled and the process is told to stop. Several threads may get there at once;
+ * both steps are idempotent.
  */
 public class RunControl {
 
@@ -30,6 +31,18 @@ public class RunControl {
         this.completions = completions;
         this.claims = claims;
         this.onFinished = onFinished;
+    }
+
+    /**
+     * The check after each finished chunk. It must not fail the chunk's exchange (the chunk is
+     * already DONE), so a database error here only postpones the end to the next planning tick.
+     */
+    public void finishIfIdleAfterChunk() {
+        try {
+            finishIfIdle();
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("end-of-run check failed ({}); the next planning tick checks again", e.getMessage());
+        }
     }
 
     public void finishIfIdle() throws SQLException {
