@@ -7,6 +7,7 @@ import io.tsmigrator.config.SettingsLoader;
 import io.tsmigrator.run.Environment;
 import io.tsmigrator.run.GracefulShutdown;
 import io.tsmigrator.run.MigrationRun;
+import io.tsmigrator.run.PlanCommand;
 
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -23,7 +24,9 @@ public final class Application {
             usage: java -jar timeseries-migrator.jar [command] [--key=value ...]
             commands:
               run    migrate the narrow table into the wide table, chunk by chunk (the default)
+              plan   show what run would migrate (ships, ranges, chunks, estimated rows); writes nothing
               help   show this text
+            options: --json prints plan as JSON
             settings: every key of config/application.properties, e.g. --migrator.chunk-size=PT20M;
             also from environment variables (MIGRATOR_CHUNK_SIZE) and -D system properties.""";
 
@@ -37,10 +40,13 @@ public final class Application {
     /** Runs a command line and returns its exit code; tests call this in-process. */
     public static int execute(String[] args, PrintStream out, PrintStream err) {
         String command = "run";
+        boolean json = false;
         Map<String, String> options = new LinkedHashMap<>();
         for (String arg : args) {
             if (arg.equals("--help") || arg.equals("-h")) {
                 command = "help";
+            } else if (arg.equals("--json")) {
+                json = true;
             } else if (arg.startsWith("--")) {
                 int eq = arg.indexOf('=');
                 if (eq < 3) {
@@ -58,12 +64,13 @@ public final class Application {
             settings.rejectUnknownKeys();
             return switch (command) {
                 case "run" -> run(settings, out);
+                case "plan" -> plan(settings, out, json);
                 case "help" -> {
                     out.println(USAGE);
                     yield ExitCodes.OK;
                 }
                 default -> {
-                    err.println("error: unknown command '" + command + "'; expected one of: run, help");
+                    err.println("error: unknown command '" + command + "'; expected one of: run, plan, help");
                     yield ExitCodes.INVALID_CONFIGURATION;
                 }
             };
@@ -86,6 +93,13 @@ public final class Application {
             return code;
         } finally {
             shutdown.finished(code);
+        }
+    }
+
+    private static int plan(Settings settings, PrintStream out, boolean json) throws Exception {
+        settings.validate();
+        try (Environment env = Environment.open(settings)) {
+            return new PlanCommand(env, out, json).execute();
         }
     }
 

@@ -1,0 +1,81 @@
+package io.tsmigrator.plan;
+
+import io.tsmigrator.source.Discovery;
+import io.tsmigrator.source.SourceTable;
+import io.tsmigrator.source.Times;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code plan} command's dry run: per ship, the range a run would migrate, how many chunks it
+ * would cut and how many narrow rows the planner's statistics expect. It only reads: no ledger, no
+ * wide table, no control schema is created or changed.
+ */
+public final class PlanPreview {
+
+    private static final Pattern PLAN_ROWS = Pattern.compile("rows=(\\d+)");
+
+    private final DataSource source;
+    private final SourceTable table;
+    private final Discovery discovery;
+
+    public PlanPreview(DataSource source, SourceTable table, Discovery discovery) {
+        this.source = source;
+        this.table = table;
+        this.discovery = discovery;
+    }
+
+    /** One line of the preview; {@code first}/{@code last} are null for a ship with no readings in range. */
+    public record ShipPlan(String ship, Instant first, Instant last, int chunks, long estimatedRows) {
+    }
+
+    public List<ShipPlan> preview(RunScope scope, Duration chunkSize) throws SQLException {
+        List<ShipPlan> plans = new ArrayList<>();
+        for (String ship : scope.ships()) {
+            Instant[] readings = discovery.bounds(ship);
+            if (readings == null) {
+                plans.add(new ShipPlan(ship, null, null, 0, 0));
+                continue;
+            }
+            Instant start = readings[0].isAfter(scope.from()) ? readings[0] : scope.from();
+            Instant lastPlusOne = readings[1].plusNanos(1000);
+            Instant end = lastPlusOne.isBefore(scope.to()) ? lastPlusOne : scope.to();
+            if (!start.isBefore(end)) {
+                plans.add(new ShipPlan(ship, null, null, 0, 0));
+                continue;
+            }
+            plans.add(new ShipPlan(ship, start, end, ChunkWindows.cut(start, end, chunkSize).size(), estimate(ship, start, end)));
+        }
+        return plans;
+    }
+
+    /** The planner's row estimate for the ship's range, from table statistics: no rows are counted. */
+    private long estimate(String ship, Instant start, Instant end) throws SQLException {
+        String sql = "EXPLAIN SELECT 1 FROM " + table.table() + " WHERE " + table.ship() + " = ? AND "
+                + table.time() + " >= ? AND " + table.time() + " < ?";
+        try (Connection c = source.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, ship);
+            Times.bind(ps, 2, start, table.timeType());
+            Times.bind(ps, 3, end, table.timeType());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                Matcher m = PLAN_ROWS.matcher(rs.getString(1));
+                long rows = m.find() ? Long.parseLong(m.group(1)) : 0;
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                }
+                return rows;
+            }
+        }
+    }
+}
