@@ -8,6 +8,7 @@ import io.tsmigrator.run.Environment;
 import io.tsmigrator.run.GracefulShutdown;
 import io.tsmigrator.run.MigrationRun;
 import io.tsmigrator.run.PlanCommand;
+import io.tsmigrator.run.ReportCommand;
 
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -25,8 +26,9 @@ public final class Application {
             commands:
               run    migrate the narrow table into the wide table, chunk by chunk (the default)
               plan   show what run would migrate (ships, ranges, chunks, estimated rows); writes nothing
+              report progress, durations, retries, splits and failures of the job, from its ledger
               help   show this text
-            options: --json prints plan as JSON
+            options: --json prints plan and report as JSON
             settings: every key of config/application.properties, e.g. --migrator.chunk-size=PT20M;
             also from environment variables (MIGRATOR_CHUNK_SIZE) and -D system properties.""";
 
@@ -65,12 +67,13 @@ public final class Application {
             return switch (command) {
                 case "run" -> run(settings, out);
                 case "plan" -> plan(settings, out, json);
+                case "report" -> report(settings, out, json);
                 case "help" -> {
                     out.println(USAGE);
                     yield ExitCodes.OK;
                 }
                 default -> {
-                    err.println("error: unknown command '" + command + "'; expected one of: run, plan, help");
+                    err.println("error: unknown command '" + command + "'; expected one of: run, plan, report, help");
                     yield ExitCodes.INVALID_CONFIGURATION;
                 }
             };
@@ -100,6 +103,13 @@ public final class Application {
         settings.validate();
         try (Environment env = Environment.open(settings)) {
             return new PlanCommand(env, out, json).execute();
+        }
+    }
+
+    private static int report(Settings settings, PrintStream out, boolean json) throws Exception {
+        settings.validate();
+        try (Environment env = Environment.open(settings)) {
+            return new ReportCommand(env, out, json).execute();
         }
     }
 

@@ -33,11 +33,13 @@ public class ChunkLedger {
 
     private final DataSource dataSource;
     private final String chunk;
+    private final String failure;
     private final String job;
 
     public ChunkLedger(DataSource dataSource, ControlSchema schema, String job) {
         this.dataSource = dataSource;
         this.chunk = schema.table("chunk");
+        this.failure = schema.table("failure");
         this.job = job;
     }
 
@@ -128,8 +130,9 @@ public class ChunkLedger {
      * Fails when this owner no longer holds the chunk, so the caller rolls its write back.
      */
     public void markDone(Connection c, Chunk ch, String owner, long rowsRead, long rowsWritten, long duplicates) throws SQLException {
-        String sql = "UPDATE " + chunk + " SET status = 'DONE', rows_read = ?, rows_written = ?, duplicates = ?, finished_at = now(),"
-                + " elapsed_ms = (extract(epoch FROM now() - attempt_started_at) * 1000)::bigint, lease_until = NULL, updated_at = now()"
+        // clock_timestamp(), not now(): inside this transaction now() is when the transaction began
+        String sql = "UPDATE " + chunk + " SET status = 'DONE', rows_read = ?, rows_written = ?, duplicates = ?, finished_at = clock_timestamp(),"
+                + " elapsed_ms = (extract(epoch FROM clock_timestamp() - attempt_started_at) * 1000)::bigint, lease_until = NULL, updated_at = clock_timestamp()"
                 + " WHERE id = ? AND owner = ? AND status = 'RUNNING'";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, rowsRead);
@@ -143,13 +146,25 @@ public class ChunkLedger {
         }
     }
 
-    /** Notes a failed attempt (its transaction was rolled back) so the ledger shows why a chunk is retrying. */
-    public void recordFailure(Chunk ch, String sqlState, String error) throws SQLException {
-        String sql = "UPDATE " + chunk + " SET last_sql_state = ?, last_error = ?, updated_at = now() WHERE id = ?";
+    /**
+     * Notes a failed attempt (its transaction was rolled back): the chunk shows its last failure and
+     * the failure history keeps every attempt's elapsed time, which {@code report} searches for the
+     * fixed-cutoff signature of a server or network timeout.
+     */
+    public void recordFailure(Chunk ch, int attempt, String kind, String sqlState, String error, long elapsedMillis) throws SQLException {
+        String sql = "WITH c AS (UPDATE " + chunk + " SET last_sql_state = ?, last_error = ?, updated_at = now() WHERE id = ? RETURNING job, id, ship_id)"
+                + " INSERT INTO " + failure + " (job, chunk_id, ship_id, attempt, kind, sql_state, error, elapsed_ms)"
+                + " SELECT job, id, ship_id, ?, ?, ?, ?, ? FROM c";
+        String scrubbed = Secrets.scrub(error);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, sqlState);
-            ps.setString(2, Secrets.scrub(error));
+            ps.setString(2, scrubbed);
             ps.setLong(3, ch.id());
+            ps.setInt(4, attempt);
+            ps.setString(5, kind);
+            ps.setString(6, sqlState);
+            ps.setString(7, scrubbed);
+            ps.setLong(8, elapsedMillis);
             ps.executeUpdate();
         }
     }

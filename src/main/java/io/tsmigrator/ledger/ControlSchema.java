@@ -75,6 +75,18 @@ public final class ControlSchema {
                         + " replayed_at timestamptz,"
                         + " replay_outcome text)");
                 s.execute("CREATE INDEX IF NOT EXISTS dead_letter_open_idx ON " + table("dead_letter") + " (job, ship_id) WHERE replayed_at IS NULL");
+                s.execute("CREATE TABLE IF NOT EXISTS " + table("failure") + " ("
+                        + " id bigserial PRIMARY KEY,"
+                        + " job text NOT NULL,"
+                        + " chunk_id bigint NOT NULL REFERENCES " + table("chunk") + " (id),"
+                        + " ship_id text NOT NULL,"
+                        + " attempt int NOT NULL,"
+                        + " kind text NOT NULL,"
+                        + " sql_state text,"
+                        + " error text NOT NULL,"
+                        + " elapsed_ms bigint NOT NULL,"
+                        + " failed_at timestamptz NOT NULL DEFAULT now())");
+                s.execute("CREATE INDEX IF NOT EXISTS failure_job_idx ON " + table("failure") + " (job, ship_id)");
                 s.execute("CREATE TABLE IF NOT EXISTS " + table("ship_completion") + " ("
                         + " job text NOT NULL,"
                         + " ship_id text NOT NULL,"

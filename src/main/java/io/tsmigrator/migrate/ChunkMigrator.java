@@ -84,14 +84,14 @@ public class ChunkMigrator {
             String reason = Secrets.scrub(String.valueOf(e.getMessage()));
             LOG.warn("{} attempt {} failed after {} ms ({}{}): {}", chunk.describe(), attempt, millis, kind,
                     sqlState == null ? "" : ", SQLState " + sqlState, reason);
-            recordQuietly(chunk, sqlState, reason);
+            recordQuietly(chunk, attempt, kind, sqlState, reason, millis);
             throw ChunkFailure.of(kind, chunk, attempt, sqlState, reason, millis);
         }
     }
 
-    private void recordQuietly(Chunk chunk, String sqlState, String reason) {
+    private void recordQuietly(Chunk chunk, int attempt, FailureKind kind, String sqlState, String reason, long millis) {
         try {
-            ledger.recordFailure(chunk, sqlState, reason);
+            ledger.recordFailure(chunk, attempt, kind.name(), sqlState, reason, millis);
         } catch (Exception e) {
             // the database may be the thing that failed; the retry will record its own outcome
             LOG.debug("{}: could not note the failure in the ledger: {}", chunk.describe(), Secrets.scrub(e.getMessage()));

@@ -1,0 +1,101 @@
+package io.tsmigrator.report;
+
+import io.tsmigrator.ledger.ControlSchema;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads what {@code report} shows from the ledger, the failure history and the dead letters of one job. */
+public final class LedgerReport {
+
+    public record ShipStatus(String ship, long chunks, long done, long failed, long pending, long running, long splits,
+                             long retries, long narrowRows, long wideRows) {
+
+        public double progress() {
+            return chunks == 0 ? 0 : 100.0 * done / chunks;
+        }
+    }
+
+    public record Durations(long done, long minMillis, double medianMillis, double meanMillis, long maxMillis) {
+    }
+
+    public record FailureGroup(String sqlState, String kind, String error, long count) {
+    }
+
+    public record Report(String job, List<ShipStatus> ships, Durations durations, List<FailureGroup> failures,
+                         long openDeadLetters, long deadLetters, java.util.Optional<FixedCutoff.Signature> cutoff) {
+    }
+
+    private final DataSource dataSource;
+    private final ControlSchema schema;
+
+    public LedgerReport(DataSource dataSource, ControlSchema schema) {
+        this.dataSource = dataSource;
+        this.schema = schema;
+    }
+
+    /** Null when the target database has no ledger in the control schema yet. */
+    public Report read(String job) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            if (!exists(c, schema.table("chunk")) || !exists(c, schema.table("failure"))) {
+                return null;
+            }
+            List<ShipStatus> ships = new ArrayList<>();
+            query(c, "SELECT ship_id, count(*) FILTER (WHERE status <> 'SPLIT'), count(*) FILTER (WHERE status = 'DONE'),"
+                    + " count(*) FILTER (WHERE status = 'FAILED'), count(*) FILTER (WHERE status = 'PENDING'),"
+                    + " count(*) FILTER (WHERE status = 'RUNNING'), count(*) FILTER (WHERE status = 'SPLIT'),"
+                    + " coalesce(sum(attempts - 1) FILTER (WHERE attempts > 1), 0), coalesce(sum(rows_read), 0), coalesce(sum(rows_written), 0)"
+                    + " FROM " + schema.table("chunk") + " WHERE job = ? GROUP BY ship_id ORDER BY ship_id", job, rs -> ships.add(new ShipStatus(
+                    rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7),
+                    rs.getLong(8), rs.getLong(9), rs.getLong(10))));
+            Durations[] durations = new Durations[1];
+            query(c, "SELECT count(*), coalesce(min(elapsed_ms), 0), coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY elapsed_ms), 0),"
+                    + " coalesce(avg(elapsed_ms), 0), coalesce(max(elapsed_ms), 0) FROM " + schema.table("chunk")
+                    + " WHERE job = ? AND status = 'DONE'", job, rs -> durations[0] = new Durations(rs.getLong(1), rs.getLong(2),
+                    rs.getDouble(3), rs.getDouble(4), rs.getLong(5)));
+            List<FailureGroup> failures = new ArrayList<>();
+            query(c, "SELECT coalesce(sql_state, '-'), kind, left(regexp_replace(error, '\\s+', ' ', 'g'), 160), count(*) FROM " + schema.table("failure")
+                    + " WHERE job = ? GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1 LIMIT 10", job,
+                    rs -> failures.add(new FailureGroup(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4))));
+            List<Long> elapsed = new ArrayList<>();
+            query(c, "SELECT elapsed_ms FROM " + schema.table("failure") + " WHERE job = ?", job, rs -> elapsed.add(rs.getLong(1)));
+            long[] letters = new long[2];
+            query(c, "SELECT count(*) FILTER (WHERE replayed_at IS NULL), count(*) FROM " + schema.table("dead_letter") + " WHERE job = ?",
+                    job, rs -> {
+                        letters[0] = rs.getLong(1);
+                        letters[1] = rs.getLong(2);
+                    });
+            return new Report(job, ships, durations[0], failures, letters[0], letters[1], FixedCutoff.find(elapsed));
+        }
+    }
+
+    private interface Row {
+        void accept(ResultSet rs) throws SQLException;
+    }
+
+    private static void query(Connection c, String sql, String job, Row row) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    row.accept(rs);
+                }
+            }
+        }
+    }
+
+    private static boolean exists(Connection c, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package io.tsmigrator.run;
+
+import io.tsmigrator.ExitCodes;
+import io.tsmigrator.config.Settings;
+import io.tsmigrator.ledger.ControlSchema;
+import io.tsmigrator.report.LedgerReport;
+
+import java.io.PrintStream;
+import java.sql.SQLException;
+import java.util.Locale;
+
+/** {@code report}: a job's progress, durations, retries, splits and failures, from the ledger; reads only. */
+public final class ReportCommand {
+
+    private final Environment env;
+    private final PrintStream out;
+    private final boolean json;
+
+    public ReportCommand(Environment env, PrintStream out, boolean json) {
+        this.env = env;
+        this.out = out;
+        this.json = json;
+    }
+
+    public int execute() throws SQLException {
+        Settings settings = env.settings();
+        LedgerReport.Report report = new LedgerReport(env.pools().control(), new ControlSchema(settings.controlSchema()))
+                .read(settings.targetTable());
+        if (report == null) {
+            out.println("no ledger in schema " + settings.controlSchema() + " of the target database yet: nothing has run");
+            return ExitCodes.OK;
+        }
+        if (json) {
+            printJson(report);
+        } else {
+            printTable(report);
+        }
+        return ExitCodes.OK;
+    }
+
+    private void printTable(LedgerReport.Report r) {
+        out.printf("job %s%n", r.job());
+        out.printf("%-20s %7s %7s %7s %8s %8s %7s %8s %9s %14s %12s%n", "ship", "chunks", "done", "failed", "pending", "running",
+                "splits", "retries", "progress", "narrow rows", "wide rows");
+        for (LedgerReport.ShipStatus s : r.ships()) {
+            out.printf(Locale.ROOT, "%-20s %7d %7d %7d %8d %8d %7d %8d %8.1f%% %14d %12d%n", s.ship(), s.chunks(), s.done(), s.failed(),
+                    s.pending(), s.running(), s.splits(), s.retries(), s.progress(), s.narrowRows(), s.wideRows());
+        }
+        LedgerReport.Durations d = r.durations();
+        out.printf(Locale.ROOT, "chunk duration (%d done): min %d ms, median %.0f ms, mean %.0f ms, max %d ms%n",
+                d.done(), d.minMillis(), d.medianMillis(), d.meanMillis(), d.maxMillis());
+        out.printf("dead letters: %d open, %d in all%n", r.openDeadLetters(), r.deadLetters());
+        if (r.failures().isEmpty()) {
+            out.println("failed attempts: none");
+        } else {
+            out.println("failed attempts by SQLState:");
+            for (LedgerReport.FailureGroup f : r.failures()) {
+                out.printf("  %-6s %-9s %6d  %s%n", f.sqlState(), f.kind(), f.count(), f.error());
+            }
+        }
+        r.cutoff().ifPresent(c -> out.println("fixed cutoff: " + c.describe()));
+    }
+
+    private void printJson(LedgerReport.Report r) {
+        StringBuilder sb = new StringBuilder("{\"job\":").append(quote(r.job())).append(",\"ships\":[");
+        for (int i = 0; i < r.ships().size(); i++) {
+            LedgerReport.ShipStatus s = r.ships().get(i);
+            sb.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
+                    "{\"ship\":%s,\"chunks\":%d,\"done\":%d,\"failed\":%d,\"pending\":%d,\"running\":%d,\"splits\":%d,\"retries\":%d,"
+                            + "\"progress\":%.1f,\"narrowRows\":%d,\"wideRows\":%d}", quote(s.ship()), s.chunks(), s.done(), s.failed(),
+                    s.pending(), s.running(), s.splits(), s.retries(), s.progress(), s.narrowRows(), s.wideRows()));
+        }
+        LedgerReport.Durations d = r.durations();
+        sb.append(String.format(Locale.ROOT, "],\"durationsMs\":{\"done\":%d,\"min\":%d,\"median\":%.1f,\"mean\":%.1f,\"max\":%d}",
+                d.done(), d.minMillis(), d.medianMillis(), d.meanMillis(), d.maxMillis()));
+        sb.append(",\"deadLetters\":{\"open\":").append(r.openDeadLetters()).append(",\"all\":").append(r.deadLetters()).append('}');
+        sb.append(",\"failures\":[");
+        for (int i = 0; i < r.failures().size(); i++) {
+            LedgerReport.FailureGroup f = r.failures().get(i);
+            sb.append(i == 0 ? "" : ",").append("{\"sqlState\":").append(quote(f.sqlState())).append(",\"kind\":").append(quote(f.kind()))
+                    .append(",\"count\":").append(f.count()).append(",\"error\":").append(quote(f.error())).append('}');
+        }
+        sb.append("],\"fixedCutoff\":").append(r.cutoff().map(c -> String.format(Locale.ROOT,
+                "{\"count\":%d,\"total\":%d,\"seconds\":%.2f}", c.count(), c.total(), c.seconds())).orElse("null")).append('}');
+        out.println(sb);
+    }
+
+    private static String quote(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char ch : s.toCharArray()) {
+            switch (ch) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> sb.append(ch < 0x20 ? String.format("\\u%04x", (int) ch) : String.valueOf(ch));
+            }
+        }
+        return sb.append('"').toString();
+    }
+}
