@@ -9,6 +9,7 @@ import io.tsmigrator.run.GracefulShutdown;
 import io.tsmigrator.run.MigrationRun;
 import io.tsmigrator.run.PlanCommand;
 import io.tsmigrator.run.ReportCommand;
+import io.tsmigrator.run.VerifyCommand;
 
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -27,6 +28,7 @@ public final class Application {
               run    migrate the narrow table into the wide table, chunk by chunk (the default)
               plan   show what run would migrate (ships, ranges, chunks, estimated rows); writes nothing
               report progress, durations, retries, splits and failures of the job, from its ledger
+              verify reconcile source and wide table window by window; exit 0 only when all match
               help   show this text
             options: --json prints plan and report as JSON
             settings: every key of config/application.properties, e.g. --migrator.chunk-size=PT20M;
@@ -64,16 +66,18 @@ public final class Application {
             Settings settings = SettingsLoader.load(options, System.getenv(), System.getProperties());
             Secrets.register(settings.secrets());
             settings.rejectUnknownKeys();
+            boolean asJson = json;
             return switch (command) {
                 case "run" -> run(settings, out);
-                case "plan" -> plan(settings, out, json);
-                case "report" -> report(settings, out, json);
+                case "plan" -> withEnvironment(settings, env -> new PlanCommand(env, out, asJson).execute());
+                case "report" -> withEnvironment(settings, env -> new ReportCommand(env, out, asJson).execute());
+                case "verify" -> withEnvironment(settings, env -> new VerifyCommand(env, out).execute());
                 case "help" -> {
                     out.println(USAGE);
                     yield ExitCodes.OK;
                 }
                 default -> {
-                    err.println("error: unknown command '" + command + "'; expected one of: run, plan, report, help");
+                    err.println("error: unknown command '" + command + "'; expected one of: run, plan, report, verify, help");
                     yield ExitCodes.INVALID_CONFIGURATION;
                 }
             };
@@ -99,17 +103,16 @@ public final class Application {
         }
     }
 
-    private static int plan(Settings settings, PrintStream out, boolean json) throws Exception {
-        settings.validate();
-        try (Environment env = Environment.open(settings)) {
-            return new PlanCommand(env, out, json).execute();
-        }
+    /** A command that only needs the databases: no Camel routes, no shutdown handling. */
+    @FunctionalInterface
+    private interface Command {
+        int execute(Environment env) throws Exception;
     }
 
-    private static int report(Settings settings, PrintStream out, boolean json) throws Exception {
+    private static int withEnvironment(Settings settings, Command command) throws Exception {
         settings.validate();
         try (Environment env = Environment.open(settings)) {
-            return new ReportCommand(env, out, json).execute();
+            return command.execute(env);
         }
     }
 
