@@ -15,6 +15,15 @@ public final class Transactions {
         void run(Connection connection) throws SQLException;
     }
 
+    /** Ends a transaction on a connection that may already be broken, without hiding the caller's first error. */
+    public static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // a broken connection rolls back on its own; the caller reports the original failure
+        }
+    }
+
     public static void inTransaction(DataSource dataSource, Work work) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();

@@ -254,10 +254,6 @@ public class ChunkLedger {
         }
     }
 
-    public boolean ownsRunning(String owner) throws SQLException {
-        return exists("SELECT 1 FROM " + chunk + " WHERE owner = ? AND status = 'RUNNING' LIMIT 1", owner);
-    }
-
     /** Chunks of the given ships overlapping [from, to) that are still to do (PENDING or RUNNING). */
     public long unfinished(List<String> ships, Instant from, Instant to) throws SQLException {
         return countIn("status IN ('PENDING', 'RUNNING')", ships, from, to);
@@ -307,15 +303,6 @@ public class ChunkLedger {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
-            }
-        }
-    }
-
-    private boolean exists(String sql, String arg) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, arg);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.tsmigrator.migrate;
 
 import io.tsmigrator.db.Pools;
+import io.tsmigrator.db.Transactions;
 import io.tsmigrator.failure.PermanentFault;
 import io.tsmigrator.ledger.Chunk;
 import io.tsmigrator.source.SourceTable;
@@ -80,7 +81,7 @@ final class ChunkReader {
                         }
                     }
                 }
-                Transactions.endQuietly(c);
+                Transactions.rollbackQuietly(c);
             } catch (SQLException | RuntimeException e) {
                 Pools.evict(read, c);
                 throw e;

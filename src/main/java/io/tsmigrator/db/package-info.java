@@ -1,0 +1,4 @@
+/**
+ * Connection pools and their hardening, the connection budget check, transaction helpers.
+ */
+package io.tsmigrator.db;

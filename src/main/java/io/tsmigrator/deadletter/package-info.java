@@ -1,0 +1,4 @@
+/**
+ * The persistent dead-letter channel's end: failed chunks filed with their cause.
+ */
+package io.tsmigrator.deadletter;
