@@ -17,8 +17,7 @@ class PlanCommandTest {
     void showsShipsRangesChunksAndEstimatesWithoutWritingAnything() {
         TestDb db = new TestDb();
         Fleet.create(db, "tenant.tbl_data_timeseries", List.of(7, 42, 1001), List.of(1, 2, 3), 5);
-        List<String> args = new java.util.ArrayList<>(db.runArgs("--migrator.chunk-size=PT30M"));
-        args.set(0, "plan");
+        List<String> args = db.commandArgs("plan", "--migrator.chunk-size=PT30M");
 
         Cli plan = Cli.run(args);
 
@@ -38,8 +37,7 @@ class PlanCommandTest {
     void printsJsonAndRejectsAnUnknownShip() {
         TestDb db = new TestDb();
         Fleet.create(db, "tenant.tbl_data_timeseries", List.of(1, 2), List.of(1), 2);
-        List<String> args = new java.util.ArrayList<>(db.runArgs("--json", "--migrator.ships=2"));
-        args.set(0, "plan");
+        List<String> args = db.commandArgs("plan", "--json", "--migrator.ships=2");
 
         Cli json = Cli.run(args);
         args.set(args.size() - 1, "--migrator.ships=9");

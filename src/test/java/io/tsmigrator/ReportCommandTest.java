@@ -5,7 +5,6 @@ import io.tsmigrator.support.Fleet;
 import io.tsmigrator.support.TestDb;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,7 +27,7 @@ class ReportCommandTest {
                 "CREATE TRIGGER refuse BEFORE INSERT ON " + WIDE + " FOR EACH ROW EXECUTE FUNCTION tenant.refuse()");
         assertEquals(3, Cli.run(db.runArgs("--migrator.chunk-size=PT30M")).exitCode());
 
-        Cli report = Cli.run(command(db, "report"));
+        Cli report = Cli.run(db.commandArgs("report"));
         System.out.print(report.out());
 
         assertEquals(0, report.exitCode(), report.toString());
@@ -51,8 +50,8 @@ class ReportCommandTest {
                 + "  'This connection has been closed.', CASE WHEN g <= 42 THEN 8126460 + (g % 5) * 1000 ELSE 950270 + g * 70000 END"
                 + " FROM generate_series(1, 90) g");
 
-        Cli report = Cli.run(command(db, "report"));
-        Cli json = Cli.run(command(db, "report", "--json"));
+        Cli report = Cli.run(db.commandArgs("report"));
+        Cli json = Cli.run(db.commandArgs("report", "--json"));
 
         assertEquals(0, report.exitCode(), report.toString());
         assertTrue(report.out().contains("fixed cutoff: 42 of 90 failed attempts ended after 8128 s ± 1%"), report.out());
@@ -65,15 +64,10 @@ class ReportCommandTest {
         TestDb db = new TestDb();
         Fleet.create(db, "tenant.tbl_data_timeseries", List.of(1), List.of(1), 1);
 
-        Cli report = Cli.run(command(db, "report"));
+        Cli report = Cli.run(db.commandArgs("report"));
 
         assertEquals(0, report.exitCode(), report.toString());
         assertTrue(report.out().startsWith("no ledger in schema migrator"), report.out());
     }
 
-    private static List<String> command(TestDb db, String command, String... more) {
-        List<String> args = new ArrayList<>(db.runArgs(more));
-        args.set(0, command);
-        return args;
-    }
 }

@@ -5,7 +5,6 @@ import io.tsmigrator.support.Fleet;
 import io.tsmigrator.support.TestDb;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,12 +22,12 @@ class VerifyCommandTest {
         assertEquals(0, Cli.run(db.runArgs("--migrator.chunk-size=PT30M")).exitCode());
         long windows = db.count("SELECT count(*) FROM migrator.chunk");
 
-        Cli clean = Cli.run(verify(db));
+        Cli clean = Cli.run(db.commandArgs("verify"));
         db.execute("DELETE FROM " + WIDE + " WHERE ship_id = 1 AND created_time = (SELECT min(created_time) FROM " + WIDE
                         + " WHERE ship_id = 1 AND created_time >= '2024-03-01T01:00:00Z')",
                 "UPDATE " + WIDE + " SET ch_8 = NULL WHERE ship_id = 3 AND ch_8 IS NOT NULL AND created_time = (SELECT min(created_time) FROM "
                         + WIDE + " WHERE ship_id = 3 AND ch_8 IS NOT NULL AND created_time >= '2024-03-01T02:30:00Z')");
-        Cli tampered = Cli.run(verify(db));
+        Cli tampered = Cli.run(db.commandArgs("verify"));
         System.out.print(tampered.out());
 
         assertEquals(0, clean.exitCode(), clean.toString());
@@ -45,15 +44,10 @@ class VerifyCommandTest {
         Fleet.create(db, "tenant.tbl_data_timeseries", List.of(1), List.of(1), 1);
         db.execute("CREATE TABLE " + WIDE + " (ship_id integer, created_time timestamptz, ch_1 double precision)");
 
-        Cli verify = Cli.run(verify(db));
+        Cli verify = Cli.run(db.commandArgs("verify"));
 
         assertEquals(2, verify.exitCode(), verify.toString());
         assertEquals("error: migrator.control-schema='migrator' is invalid: expected a schema with a chunk ledger (run first)", verify.err().strip());
     }
 
-    private static List<String> verify(TestDb db) {
-        List<String> args = new ArrayList<>(db.runArgs());
-        args.set(0, "verify");
-        return args;
-    }
 }

@@ -24,6 +24,13 @@ public final class Transactions {
         }
     }
 
+    /** Ends a read on a connection from a pool with autocommit off (a no-op where it is on). */
+    public static void endRead(Connection c) throws SQLException {
+        if (!c.getAutoCommit()) {
+            c.rollback();
+        }
+    }
+
     public static void inTransaction(DataSource dataSource, Work work) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();

@@ -48,15 +48,12 @@ public class ChunkPlanner {
 
     /** The new windows of one ship; empty when it has nothing left to plan. */
     public List<Instant[]> windowsFor(String ship) throws SQLException {
-        Instant[] readings = discovery.bounds(ship);
-        if (readings == null) {
+        Instant[] range = scope.range(discovery.bounds(ship));
+        if (range == null) {
             return List.of();
         }
-        Instant start = later(scope.from(), readings[0]);
-        Instant end = earlier(scope.to(), readings[1].plusNanos(1000));
-        if (!start.isBefore(end)) {
-            return List.of();
-        }
+        Instant start = range[0];
+        Instant end = range[1];
         Instant[] covered = ledger.coverage(ship);
         List<Instant[]> windows = new ArrayList<>();
         if (covered == null) {

@@ -1,5 +1,6 @@
 package io.tsmigrator.plan;
 
+import io.tsmigrator.db.Transactions;
 import io.tsmigrator.source.Discovery;
 import io.tsmigrator.source.SourceTable;
 import io.tsmigrator.source.Times;
@@ -42,19 +43,13 @@ public final class PlanPreview {
     public List<ShipPlan> preview(RunScope scope, Duration chunkSize) throws SQLException {
         List<ShipPlan> plans = new ArrayList<>();
         for (String ship : scope.ships()) {
-            Instant[] readings = discovery.bounds(ship);
-            if (readings == null) {
+            Instant[] range = scope.range(discovery.bounds(ship));
+            if (range == null) {
                 plans.add(new ShipPlan(ship, null, null, 0, 0));
-                continue;
+            } else {
+                plans.add(new ShipPlan(ship, range[0], range[1], ChunkWindows.cut(range[0], range[1], chunkSize).size(),
+                        estimate(ship, range[0], range[1])));
             }
-            Instant start = readings[0].isAfter(scope.from()) ? readings[0] : scope.from();
-            Instant lastPlusOne = readings[1].plusNanos(1000);
-            Instant end = lastPlusOne.isBefore(scope.to()) ? lastPlusOne : scope.to();
-            if (!start.isBefore(end)) {
-                plans.add(new ShipPlan(ship, null, null, 0, 0));
-                continue;
-            }
-            plans.add(new ShipPlan(ship, start, end, ChunkWindows.cut(start, end, chunkSize).size(), estimate(ship, start, end)));
         }
         return plans;
     }
@@ -71,9 +66,7 @@ public final class PlanPreview {
                 rs.next();
                 Matcher m = PLAN_ROWS.matcher(rs.getString(1));
                 long rows = m.find() ? Long.parseLong(m.group(1)) : 0;
-                if (!c.getAutoCommit()) {
-                    c.rollback();
-                }
+                Transactions.endRead(c);
                 return rows;
             }
         }

@@ -1,5 +1,10 @@
 package io.tsmigrator.plan;
 
+import io.tsmigrator.config.InvalidSettingException;
+import io.tsmigrator.config.Settings;
+import io.tsmigrator.source.Discovery;
+
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 
@@ -14,5 +19,33 @@ public record RunScope(List<String> ships, Instant from, Instant to, boolean toI
 
     public static RunScope of(List<String> ships, Instant from, Instant to) {
         return new RunScope(List.copyOf(ships), from == null ? EARLIEST : from, to == null ? LATEST : to, to == null, from == null);
+    }
+
+    /** The configured ships, each required to have readings, or every ship discovered in the source. */
+    public static List<String> ships(Settings settings, Discovery discovery) throws SQLException {
+        List<String> configured = settings.ships();
+        if (configured.isEmpty()) {
+            return discovery.ships();
+        }
+        for (String ship : configured) {
+            if (discovery.bounds(ship) == null) {
+                throw InvalidSettingException.of(Settings.SHIPS, ship, "ships that have readings in " + settings.sourceTable());
+            }
+        }
+        return configured;
+    }
+
+    /**
+     * The part of [from, to) a ship's readings span: from its first reading to just after its last
+     * (timestamps have microsecond precision). Null when the ship has no reading in the scope.
+     */
+    public Instant[] range(Instant[] readings) {
+        if (readings == null) {
+            return null;
+        }
+        Instant start = readings[0].isAfter(from) ? readings[0] : from;
+        Instant afterLast = readings[1].plusNanos(1000);
+        Instant end = afterLast.isBefore(to) ? afterLast : to;
+        return start.isBefore(end) ? new Instant[] {start, end} : null;
     }
 }

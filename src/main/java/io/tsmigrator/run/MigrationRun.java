@@ -70,7 +70,7 @@ public final class MigrationRun {
         ChannelMapping mapping = ChannelMapping.from(settings);
         List<String> channels = channels(settings, source, discovery, mapping, pools.control());
         WideTable wide = WideTable.prepare(pools.control(), settings, source, channels, mapping);
-        RunScope scope = RunScope.of(ships(settings, discovery), settings.from(), settings.to());
+        RunScope scope = RunScope.of(RunScope.ships(settings, discovery), settings.from(), settings.to());
         LOG.info("migrating {} ships, {} channels from {} to {} in {} chunks, {} at a time", scope.ships().size(), channels.size(),
                 source.table(), wide.table(), settings.chunkSize(), settings.parallelism());
 
@@ -181,19 +181,6 @@ public final class MigrationRun {
             sorted.sort(Comparator.naturalOrder());
         }
         return List.copyOf(new LinkedHashSet<>(sorted));
-    }
-
-    private static List<String> ships(Settings settings, Discovery discovery) throws SQLException {
-        List<String> configured = settings.ships();
-        if (configured.isEmpty()) {
-            return discovery.ships();
-        }
-        for (String ship : configured) {
-            if (discovery.bounds(ship) == null) {
-                throw InvalidSettingException.of(Settings.SHIPS, ship, "ships that have readings in " + settings.sourceTable());
-            }
-        }
-        return configured;
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.tsmigrator.run;
 
 import io.tsmigrator.ExitCodes;
-import io.tsmigrator.config.InvalidSettingException;
 import io.tsmigrator.config.Settings;
 import io.tsmigrator.plan.PlanPreview;
 import io.tsmigrator.plan.RunScope;
@@ -29,12 +28,7 @@ public final class PlanCommand {
         Settings settings = env.settings();
         SourceTable source = SourceTable.inspect(env.pools().read(), settings);
         Discovery discovery = new Discovery(env.pools().read(), source);
-        List<String> ships = settings.ships().isEmpty() ? discovery.ships() : settings.ships();
-        for (String ship : settings.ships()) {
-            if (discovery.bounds(ship) == null) {
-                throw InvalidSettingException.of(Settings.SHIPS, ship, "ships that have readings in " + settings.sourceTable());
-            }
-        }
+        List<String> ships = RunScope.ships(settings, discovery);
         List<PlanPreview.ShipPlan> plans = new PlanPreview(env.pools().read(), source, discovery)
                 .preview(RunScope.of(ships, settings.from(), settings.to()), settings.chunkSize());
         if (json) {
@@ -63,16 +57,13 @@ public final class PlanCommand {
         StringBuilder sb = new StringBuilder("{\"chunkSize\":\"").append(settings.chunkSize()).append("\",\"ships\":[");
         for (int i = 0; i < plans.size(); i++) {
             PlanPreview.ShipPlan p = plans.get(i);
-            sb.append(i == 0 ? "" : ",").append("{\"ship\":").append(quote(p.ship()))
-                    .append(",\"from\":").append(p.first() == null ? "null" : quote(p.first().toString()))
-                    .append(",\"to\":").append(p.last() == null ? "null" : quote(p.last().toString()))
+            sb.append(i == 0 ? "" : ",").append("{\"ship\":").append(Json.quote(p.ship()))
+                    .append(",\"from\":").append(p.first() == null ? "null" : Json.quote(p.first().toString()))
+                    .append(",\"to\":").append(p.last() == null ? "null" : Json.quote(p.last().toString()))
                     .append(",\"chunks\":").append(p.chunks())
                     .append(",\"estimatedRows\":").append(p.estimatedRows()).append('}');
         }
         out.println(sb.append("]}"));
     }
 
-    private static String quote(String s) {
-        return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
-    }
 }

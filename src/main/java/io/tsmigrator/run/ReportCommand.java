@@ -62,12 +62,12 @@ public final class ReportCommand {
     }
 
     private void printJson(LedgerReport.Report r) {
-        StringBuilder sb = new StringBuilder("{\"job\":").append(quote(r.job())).append(",\"ships\":[");
+        StringBuilder sb = new StringBuilder("{\"job\":").append(Json.quote(r.job())).append(",\"ships\":[");
         for (int i = 0; i < r.ships().size(); i++) {
             LedgerReport.ShipStatus s = r.ships().get(i);
             sb.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
                     "{\"ship\":%s,\"chunks\":%d,\"done\":%d,\"failed\":%d,\"pending\":%d,\"running\":%d,\"splits\":%d,\"retries\":%d,"
-                            + "\"progress\":%.1f,\"narrowRows\":%d,\"wideRows\":%d}", quote(s.ship()), s.chunks(), s.done(), s.failed(),
+                            + "\"progress\":%.1f,\"narrowRows\":%d,\"wideRows\":%d}", Json.quote(s.ship()), s.chunks(), s.done(), s.failed(),
                     s.pending(), s.running(), s.splits(), s.retries(), s.progress(), s.narrowRows(), s.wideRows()));
         }
         LedgerReport.Durations d = r.durations();
@@ -77,26 +77,12 @@ public final class ReportCommand {
         sb.append(",\"failures\":[");
         for (int i = 0; i < r.failures().size(); i++) {
             LedgerReport.FailureGroup f = r.failures().get(i);
-            sb.append(i == 0 ? "" : ",").append("{\"sqlState\":").append(quote(f.sqlState())).append(",\"kind\":").append(quote(f.kind()))
-                    .append(",\"count\":").append(f.count()).append(",\"error\":").append(quote(f.error())).append('}');
+            sb.append(i == 0 ? "" : ",").append("{\"sqlState\":").append(Json.quote(f.sqlState())).append(",\"kind\":").append(Json.quote(f.kind()))
+                    .append(",\"count\":").append(f.count()).append(",\"error\":").append(Json.quote(f.error())).append('}');
         }
         sb.append("],\"fixedCutoff\":").append(r.cutoff().map(c -> String.format(Locale.ROOT,
                 "{\"count\":%d,\"total\":%d,\"seconds\":%.2f}", c.count(), c.total(), c.seconds())).orElse("null")).append('}');
         out.println(sb);
     }
 
-    private static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char ch : s.toCharArray()) {
-            switch (ch) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> sb.append(ch < 0x20 ? String.format("\\u%04x", (int) ch) : String.valueOf(ch));
-            }
-        }
-        return sb.append('"').toString();
-    }
 }

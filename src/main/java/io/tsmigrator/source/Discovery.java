@@ -1,5 +1,7 @@
 package io.tsmigrator.source;
 
+import io.tsmigrator.db.Transactions;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -53,7 +55,7 @@ public final class Discovery {
                 rs.next();
                 Instant first = Times.read(rs, 1, source.timeType());
                 Instant last = Times.read(rs, 2, source.timeType());
-                commitIfNeeded(c);
+                Transactions.endRead(c);
                 return first == null ? null : new Instant[] {first, last};
             }
         }
@@ -71,14 +73,9 @@ public final class Discovery {
             while (rs.next()) {
                 values.add(rs.getString(1));
             }
-            commitIfNeeded(c);
+            Transactions.endRead(c);
         }
         return values;
     }
 
-    private static void commitIfNeeded(Connection c) throws SQLException {
-        if (!c.getAutoCommit()) {
-            c.commit();
-        }
-    }
 }

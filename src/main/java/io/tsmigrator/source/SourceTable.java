@@ -3,6 +3,7 @@ package io.tsmigrator.source;
 import io.tsmigrator.config.Identifiers;
 import io.tsmigrator.config.InvalidSettingException;
 import io.tsmigrator.config.Settings;
+import io.tsmigrator.db.Transactions;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -61,9 +62,7 @@ public record SourceTable(String table, String ship, String channel, String time
                     columns.put(rs.getString(1), new ColumnType(rs.getInt(2), rs.getString(3), rs.getString(4)));
                 }
             }
-            if (!c.getAutoCommit()) {
-                c.commit();
-            }
+            Transactions.endRead(c);
             return columns.isEmpty() ? null : columns;
         }
     }

@@ -1,5 +1,6 @@
 package io.tsmigrator.verify;
 
+import io.tsmigrator.db.Transactions;
 import io.tsmigrator.source.SourceTable;
 import io.tsmigrator.source.Times;
 
@@ -60,7 +61,7 @@ public final class ChunkVerifier {
                 src[0] = rs.getLong(1);
                 src[1] = rs.getLong(2);
             }
-            endRead(c);
+            Transactions.endRead(c);
         }
         try (Connection c = target.getConnection(); PreparedStatement ps = c.prepareStatement(wideSql)) {
             ps.setString(1, ship);
@@ -73,9 +74,4 @@ public final class ChunkVerifier {
         }
     }
 
-    private static void endRead(Connection c) throws SQLException {
-        if (!c.getAutoCommit()) {
-            c.rollback();
-        }
-    }
 }

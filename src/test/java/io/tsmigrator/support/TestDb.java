@@ -81,6 +81,13 @@ public final class TestDb {
         }
     }
 
+    /** The usual arguments with another command than {@code run}, e.g. {@code plan} or {@code report}. */
+    public List<String> commandArgs(String command, String... more) {
+        List<String> args = runArgs(more);
+        args.set(0, command);
+        return args;
+    }
+
     /**
      * The usual arguments of a run against this database: quick ticks and backoffs, and a short lease
      * so that a chunk whose claim was lost (its reply cut off, or dropped inside Camel's splitter) is
