@@ -4,6 +4,7 @@ import io.tsmigrator.config.InvalidSettingException;
 import io.tsmigrator.config.Secrets;
 import io.tsmigrator.config.Settings;
 import io.tsmigrator.config.SettingsLoader;
+import io.tsmigrator.replay.ReplayRequest;
 import io.tsmigrator.run.Environment;
 import io.tsmigrator.run.GracefulShutdown;
 import io.tsmigrator.run.MigrationRun;
@@ -14,6 +15,7 @@ import io.tsmigrator.run.VerifyCommand;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code java -jar timeseries-migrator.jar [command] [--key=value ...]}. The only class with a
@@ -29,6 +31,10 @@ public final class Application {
               plan   show what run would migrate (ships, ranges, chunks, estimated rows); writes nothing
               report progress, durations, retries, splits and failures of the job, from its ledger
               verify reconcile source and wide table window by window; exit 0 only when all match
+              replay run dead-lettered chunks again, through the same pipeline; dead letters are kept,
+                     marked replayed with the outcome. Filters: --ship=ID[,ID] --sql-state=57014
+                     --since=2024-01-31T00:00:00Z --id=N[,N]; --csv=FILE queues the windows of a CSV
+                     file with the header ship_id,start,end (e.g. the old tool's failed-chunk list)
               help   show this text
             options: --json prints plan and report as JSON
             settings: every key of config/application.properties, e.g. --migrator.chunk-size=PT20M;
@@ -46,6 +52,7 @@ public final class Application {
         String command = "run";
         boolean json = false;
         Map<String, String> options = new LinkedHashMap<>();
+        Map<String, String> commandOptions = new LinkedHashMap<>();
         for (String arg : args) {
             if (arg.equals("--help") || arg.equals("-h")) {
                 command = "help";
@@ -57,7 +64,8 @@ public final class Application {
                     err.println("error: option '" + arg + "' is not of the form --key=value");
                     return ExitCodes.INVALID_CONFIGURATION;
                 }
-                options.put(arg.substring(2, eq), arg.substring(eq + 1));
+                String key = arg.substring(2, eq);
+                (isSetting(key) ? options : commandOptions).put(key, arg.substring(eq + 1));
             } else {
                 command = arg;
             }
@@ -67,8 +75,14 @@ public final class Application {
             Secrets.register(settings.secrets());
             settings.rejectUnknownKeys();
             boolean asJson = json;
+            String unknown = unknownOption(command, commandOptions);
+            if (unknown != null) {
+                err.println("error: " + unknown);
+                return ExitCodes.INVALID_CONFIGURATION;
+            }
             return switch (command) {
-                case "run" -> run(settings, out);
+                case "run" -> run(settings, out, null);
+                case "replay" -> run(settings, out, ReplayRequest.parse(commandOptions));
                 case "plan" -> withEnvironment(settings, env -> new PlanCommand(env, out, asJson).execute());
                 case "report" -> withEnvironment(settings, env -> new ReportCommand(env, out, asJson).execute());
                 case "verify" -> withEnvironment(settings, env -> new VerifyCommand(env, out).execute());
@@ -77,7 +91,7 @@ public final class Application {
                     yield ExitCodes.OK;
                 }
                 default -> {
-                    err.println("error: unknown command '" + command + "'; expected one of: run, plan, report, verify, help");
+                    err.println("error: unknown command '" + command + "'; expected one of: run, plan, report, verify, replay, help");
                     yield ExitCodes.INVALID_CONFIGURATION;
                 }
             };
@@ -91,12 +105,28 @@ public final class Application {
         }
     }
 
-    private static int run(Settings settings, PrintStream out) throws Exception {
+    /** Settings are {@code migrator.*} (and {@code camel.*}) keys; any other {@code --key=value} belongs to the command. */
+    private static boolean isSetting(String key) {
+        return key.startsWith("migrator.") || key.startsWith("camel.");
+    }
+
+    private static String unknownOption(String command, Map<String, String> commandOptions) {
+        Set<String> accepted = command.equals("replay") ? ReplayRequest.OPTIONS : Set.of();
+        for (String key : commandOptions.keySet()) {
+            if (!accepted.contains(key)) {
+                return "option '--" + key + "' is not known to the command '" + command + "'; expected "
+                        + (accepted.isEmpty() ? "settings (--migrator.KEY=VALUE)" : "settings or one of --" + String.join(", --", new java.util.TreeSet<>(accepted)));
+            }
+        }
+        return null;
+    }
+
+    private static int run(Settings settings, PrintStream out, ReplayRequest replay) throws Exception {
         settings.validate();
         GracefulShutdown shutdown = GracefulShutdown.install(settings.shutdownTimeout());
         int code = ExitCodes.FAILED;
         try (Environment env = Environment.open(settings)) {
-            code = new MigrationRun(env, out, shutdown).execute();
+            code = new MigrationRun(env, out, shutdown, replay).execute();
             return code;
         } finally {
             shutdown.finished(code);

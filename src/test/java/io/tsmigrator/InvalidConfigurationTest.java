@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +44,7 @@ class InvalidConfigurationTest {
             "--migrator.channels.mapping=/no/such/file.csv   | migrator.channels.mapping='/no/such/file.csv'",
             "--migrator.source.table=tenant.texty            | migrator.source.value-column='value'",
             "chunk-size=PT1H                                 | unknown command 'chunk-size=PT1H'",
+            "--ship=1                                        | option '--ship' is not known to the command 'run'",
     })
     void rejectsWithOneLineNamingTheKey(String arg, String expected) {
         List<String> args = new ArrayList<>(db.runArgs());
@@ -57,9 +59,10 @@ class InvalidConfigurationTest {
         assertTrue(run.err().contains(expected), run.toString());
     }
 
-    @Test
-    void anUnreachableDatabaseIsOneLineNamingTheUrl() {
-        Cli run = Cli.run(List.of("run", "--migrator.source.url=jdbc:postgresql://127.0.0.1:1/nowhere", "--migrator.db.connect-timeout=PT2S"));
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"run", "plan", "report", "verify", "replay"})
+    void anUnreachableDatabaseIsOneLineNamingTheUrl(String command) {
+        Cli run = Cli.run(List.of(command, "--migrator.source.url=jdbc:postgresql://127.0.0.1:1/nowhere", "--migrator.db.connect-timeout=PT2S"));
 
         assertEquals(2, run.exitCode(), run.toString());
         assertEquals(1, run.err().lines().count(), run.toString());

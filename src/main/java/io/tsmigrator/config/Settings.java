@@ -490,13 +490,9 @@ public final class Settings {
             return null;
         }
         try {
-            return OffsetDateTime.parse(v).toInstant();
+            return IsoTime.parse(v);
         } catch (DateTimeParseException e) {
-            try {
-                return java.time.LocalDateTime.parse(v).toInstant(java.time.ZoneOffset.UTC);
-            } catch (DateTimeParseException e2) {
-                throw InvalidSettingException.of(key, v, "an ISO-8601 time such as 2024-01-31T00:00:00Z (UTC when no offset is given)");
-            }
+            throw InvalidSettingException.of(key, v, IsoTime.EXPECTED);
         }
     }
 

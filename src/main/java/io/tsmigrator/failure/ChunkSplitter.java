@@ -3,7 +3,7 @@ package io.tsmigrator.failure;
 import io.tsmigrator.deadletter.DeadLetters;
 import io.tsmigrator.ledger.Chunk;
 import io.tsmigrator.ledger.ChunkLedger;
-import io.tsmigrator.plan.ChunkWindows;
+import io.tsmigrator.ledger.ChunkWindows;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -47,33 +47,63 @@ public class ChunkLedger {
         return job;
     }
 
-    /** The first start and last end of a ship's planned windows, or null when none is planned. */
-    public Instant[] coverage(String ship) throws SQLException {
-        String sql = "SELECT min(window_start), max(window_end) FROM " + chunk + " WHERE job = ? AND ship_id = ? AND parent_id IS NULL";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, job);
-            ps.setString(2, ship);
+    /**
+     * The parts of [start, end) that no planned window covers, in order: the whole range for a
+     * ship without chunks, else the head, the tail and any hole between windows (left by a run with
+     * a narrower range, or by windows a replay imported).
+     */
+    public List<Instant[]> uncovered(String ship, Instant start, Instant end) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return uncovered(c, ship, start, end);
+        }
+    }
+
+    List<Instant[]> uncovered(Connection c, String ship, Instant start, Instant end) throws SQLException {
+        // Each window's gap is measured from the furthest end of the windows before it; only
+        // windows without a parent count, split halves lie inside theirs.
+        String windows = "SELECT window_start, window_end FROM " + chunk
+                + " WHERE job = ? AND ship_id = ? AND parent_id IS NULL AND window_end > ? AND window_start < ?";
+        String sql = "SELECT gap_start, gap_end FROM (SELECT greatest(coalesce(max(window_end) OVER (ORDER BY window_start, window_end"
+                + " ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), ?), ?) AS gap_start, window_start AS gap_end FROM (" + windows + ") w) g"
+                + " WHERE gap_end > gap_start"
+                + " UNION ALL SELECT greatest(max(window_end), ?), ? FROM (" + windows + ") w HAVING coalesce(max(window_end), ?) < ?"
+                + " ORDER BY 1";
+        List<Instant[]> gaps = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            Object[] params = {utc(start), utc(start), job, ship, utc(start), utc(end), utc(start), utc(end), job, ship, utc(start), utc(end), utc(start), utc(end)};
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                Timestamp first = rs.getTimestamp(1);
-                return first == null ? null : new Instant[] {first.toInstant(), rs.getTimestamp(2).toInstant()};
+                while (rs.next()) {
+                    gaps.add(new Instant[] {rs.getTimestamp(1).toInstant(), rs.getTimestamp(2).toInstant()});
+                }
             }
         }
+        return gaps;
     }
 
     /** Records planned windows; a window already in the ledger is left as it is. Returns how many were new. */
     public int plan(String ship, List<Instant[]> windows) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return plan(c, ship, windows, null);
+        }
+    }
+
+    /** Plans windows on the caller's connection, tagged with a replay batch (null for none). */
+    int plan(Connection c, String ship, List<Instant[]> windows, String batch) throws SQLException {
         if (windows.isEmpty()) {
             return 0;
         }
-        String sql = "INSERT INTO " + chunk + " (job, ship_id, window_start, window_end) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING";
+        String sql = "INSERT INTO " + chunk + " (job, ship_id, window_start, window_end, replay_batch) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
         int added = 0;
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (Instant[] w : windows) {
                 ps.setString(1, job);
                 ps.setString(2, ship);
                 ps.setObject(3, utc(w[0]));
                 ps.setObject(4, utc(w[1]));
+                ps.setString(5, batch);
                 ps.addBatch();
             }
             for (int n : ps.executeBatch()) {
@@ -84,13 +114,14 @@ public class ChunkLedger {
     }
 
     /**
-     * Claims the next ready chunk of the given ships that overlaps [from, to): a PENDING one, or a
-     * RUNNING one whose owner's lease has expired. {@code SKIP LOCKED} lets processes claim side by side.
+     * Claims the next ready chunk of the given ships that overlaps [from, to) (and belongs to the
+     * replay batch, when one is given): a PENDING one, or a RUNNING one whose owner's lease has
+     * expired. {@code SKIP LOCKED} lets processes claim side by side.
      */
-    public Chunk claimNext(List<String> ships, Instant from, Instant to, String owner, Duration lease) throws SQLException {
+    public Chunk claimNext(List<String> ships, Instant from, Instant to, String batch, String owner, Duration lease) throws SQLException {
         String sql = "UPDATE " + chunk + " c SET status = 'RUNNING', owner = ?, claimed_at = now(), lease_until = now() + ? * interval '1 millisecond', updated_at = now()"
                 + " WHERE c.id = (SELECT id FROM " + chunk
-                + "   WHERE job = ? AND ship_id = ANY (?) AND window_end > ? AND window_start < ?"
+                + "   WHERE job = ? AND ship_id = ANY (?) AND window_end > ? AND window_start < ? AND (?::text IS NULL OR replay_batch = ?)"
                 + "     AND (status = 'PENDING' OR (status = 'RUNNING' AND lease_until < now()))"
                 + "   ORDER BY ship_id, window_start LIMIT 1 FOR UPDATE SKIP LOCKED)"
                 + " RETURNING c.id, c.ship_id, c.window_start, c.window_end, c.attempts";
@@ -101,6 +132,8 @@ public class ChunkLedger {
             ps.setArray(4, c.createArrayOf("text", ships.toArray()));
             ps.setObject(5, utc(from));
             ps.setObject(6, utc(to));
+            ps.setString(7, batch);
+            ps.setString(8, batch);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? chunkFrom(rs) : null;
             }
@@ -183,7 +216,9 @@ public class ChunkLedger {
                     throw new LeaseLostException(ch, owner);
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + chunk + " (job, ship_id, window_start, window_end, parent_id) VALUES (?, ?, ?, ?, ?)")) {
+            // the halves stay in the parent's replay batch, if any
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + chunk + " (job, ship_id, window_start, window_end, parent_id, replay_batch)"
+                    + " SELECT ?, ?, ?, ?, id, replay_batch FROM " + chunk + " WHERE id = ?")) {
                 for (Instant[] half : new Instant[][] {{ch.start(), middle}, {middle, ch.end()}}) {
                     ps.setString(1, job);
                     ps.setString(2, ch.ship());
@@ -254,13 +289,13 @@ public class ChunkLedger {
         }
     }
 
-    /** Chunks of the given ships overlapping [from, to) that are still to do (PENDING or RUNNING). */
-    public long unfinished(List<String> ships, Instant from, Instant to) throws SQLException {
-        return countIn("status IN ('PENDING', 'RUNNING')", ships, from, to);
+    /** Chunks of the given ships overlapping [from, to) (of the replay batch, if given) still to do: PENDING or RUNNING. */
+    public long unfinished(List<String> ships, Instant from, Instant to, String batch) throws SQLException {
+        return countIn("status IN ('PENDING', 'RUNNING')", ships, from, to, batch);
     }
 
-    public long failed(List<String> ships, Instant from, Instant to) throws SQLException {
-        return countIn("status = 'FAILED'", ships, from, to);
+    public long failed(List<String> ships, Instant from, Instant to, String batch) throws SQLException {
+        return countIn("status = 'FAILED'", ships, from, to, batch);
     }
 
     /** A ship is finished when every one of its chunks is DONE (split parents count as their halves). */
@@ -293,13 +328,16 @@ public class ChunkLedger {
         return result;
     }
 
-    private long countIn(String condition, List<String> ships, Instant from, Instant to) throws SQLException {
-        String sql = "SELECT count(*) FROM " + chunk + " WHERE job = ? AND ship_id = ANY (?) AND window_end > ? AND window_start < ? AND " + condition;
+    private long countIn(String condition, List<String> ships, Instant from, Instant to, String batch) throws SQLException {
+        String sql = "SELECT count(*) FROM " + chunk + " WHERE job = ? AND ship_id = ANY (?) AND window_end > ? AND window_start < ?"
+                + " AND (?::text IS NULL OR replay_batch = ?) AND " + condition;
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, job);
             ps.setArray(2, c.createArrayOf("text", ships.toArray()));
             ps.setObject(3, utc(from));
             ps.setObject(4, utc(to));
+            ps.setString(5, batch);
+            ps.setString(6, batch);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

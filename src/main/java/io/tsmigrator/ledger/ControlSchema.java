@@ -54,10 +54,13 @@ public final class ControlSchema {
                         + " elapsed_ms bigint,"
                         + " last_sql_state text,"
                         + " last_error text,"
+                        + " replay_batch text,"
                         + " created_at timestamptz NOT NULL DEFAULT now(),"
                         + " updated_at timestamptz NOT NULL DEFAULT now(),"
                         + " CHECK (window_end > window_start),"
                         + " UNIQUE (job, ship_id, window_start, window_end))");
+                // ledgers written before replay existed
+                s.execute("ALTER TABLE " + table("chunk") + " ADD COLUMN IF NOT EXISTS replay_batch text");
                 s.execute("CREATE INDEX IF NOT EXISTS chunk_claim_idx ON " + table("chunk") + " (job, status, ship_id, window_start)");
                 s.execute("CREATE INDEX IF NOT EXISTS chunk_owner_idx ON " + table("chunk") + " (owner) WHERE status = 'RUNNING'");
                 s.execute("CREATE TABLE IF NOT EXISTS " + table("dead_letter") + " ("

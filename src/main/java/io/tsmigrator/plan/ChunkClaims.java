@@ -61,7 +61,7 @@ public class ChunkClaims {
             public boolean hasNext() {
                 if (next == null && !stopping) {
                     try {
-                        next = ledger.claimNext(scope.ships(), scope.from(), scope.to(), owner, lease);
+                        next = ledger.claimNext(scope.ships(), scope.from(), scope.to(), scope.batch(), owner, lease);
                     } catch (SQLException e) {
                         // Ending the pass instead of failing it: the splitter has already taken the
                         // previous chunk and dispatches it only if this look-ahead returns normally.

@@ -1,5 +1,6 @@
 package io.tsmigrator.plan;
 
+import io.tsmigrator.ledger.ChunkWindows;
 import io.tsmigrator.ledger.ChunkLedger;
 import io.tsmigrator.source.Discovery;
 import org.slf4j.Logger;
@@ -14,8 +15,8 @@ import java.util.List;
 /**
  * Writes the chunk plan into the ledger. For each ship the range to migrate is [from, to) within
  * its readings (first reading to last reading inclusive when open); only the parts not yet covered
- * by planned windows are cut into new chunks, so planning is idempotent and a later run with a later
- * {@code to} (or new data) plans just the new tail.
+ * by planned windows are cut into new chunks, so planning is idempotent and a later run with a wider
+ * range (or new data) plans just what is new: the head, the tail or a hole in between.
  */
 public class ChunkPlanner {
 
@@ -52,24 +53,10 @@ public class ChunkPlanner {
         if (range == null) {
             return List.of();
         }
-        Instant start = range[0];
-        Instant end = range[1];
-        Instant[] covered = ledger.coverage(ship);
         List<Instant[]> windows = new ArrayList<>();
-        if (covered == null) {
-            windows.addAll(ChunkWindows.cut(start, end, chunkSize));
-        } else {
-            windows.addAll(ChunkWindows.cut(start, earlier(end, covered[0]), chunkSize));
-            windows.addAll(ChunkWindows.cut(later(start, covered[1]), end, chunkSize));
+        for (Instant[] gap : ledger.uncovered(ship, range[0], range[1])) {
+            windows.addAll(ChunkWindows.cut(gap[0], gap[1], chunkSize));
         }
         return windows;
-    }
-
-    private static Instant later(Instant a, Instant b) {
-        return a.isAfter(b) ? a : b;
-    }
-
-    private static Instant earlier(Instant a, Instant b) {
-        return a.isBefore(b) ? a : b;
     }
 }

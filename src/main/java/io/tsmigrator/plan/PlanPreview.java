@@ -1,5 +1,6 @@
 package io.tsmigrator.plan;
 
+import io.tsmigrator.ledger.ChunkWindows;
 import io.tsmigrator.db.Transactions;
 import io.tsmigrator.source.Discovery;
 import io.tsmigrator.source.SourceTable;

@@ -10,15 +10,23 @@ import java.util.List;
 
 /**
  * What this run migrates: the ships (configured or discovered) and the time range [from, to); an
- * open end is represented by far-away instants so that ledger queries stay uniform.
+ * open end is represented by far-away instants so that ledger queries stay uniform. A replay
+ * narrows the scope further to the chunks it queued, which carry its batch name in the ledger.
+ *
+ * @param batch the replay batch whose chunks this run works on, or null for every chunk in scope
  */
-public record RunScope(List<String> ships, Instant from, Instant to, boolean toIsOpen, boolean fromIsOpen) {
+public record RunScope(List<String> ships, Instant from, Instant to, boolean toIsOpen, boolean fromIsOpen, String batch) {
 
     public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
     public static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
 
     public static RunScope of(List<String> ships, Instant from, Instant to) {
-        return new RunScope(List.copyOf(ships), from == null ? EARLIEST : from, to == null ? LATEST : to, to == null, from == null);
+        return new RunScope(List.copyOf(ships), from == null ? EARLIEST : from, to == null ? LATEST : to, to == null, from == null, null);
+    }
+
+    /** A replay's scope: the chunks of its batch, whatever their windows. */
+    public static RunScope replay(List<String> ships, String batch) {
+        return new RunScope(List.copyOf(ships), EARLIEST, LATEST, true, true, batch);
     }
 
     /** The configured ships, each required to have readings, or every ship discovered in the source. */

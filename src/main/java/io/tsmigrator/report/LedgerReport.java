@@ -8,7 +8,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Reads what {@code report} shows from the ledger, the failure history and the dead letters of one job. */
 public final class LedgerReport {
@@ -27,9 +29,21 @@ public final class LedgerReport {
     public record FailureGroup(String sqlState, String kind, String error, long count) {
     }
 
-    public record Report(String job, List<ShipStatus> ships, Durations durations, List<FailureGroup> failures,
-                         long openDeadLetters, long deadLetters, java.util.Optional<FixedCutoff.Signature> cutoff) {
+    /** A dead letter as the report lists it; {@code replayOutcome} is null until it is replayed. */
+    public record DeadLetterLine(long id, String ship, String window, String sqlState, String failedAt, String replayOutcome) {
     }
+
+    /**
+     * @param replayOutcomes replayed dead letters per outcome (done, failed, queued), in that order
+     * @param latestDeadLetters the most recent dead letters, newest first, with their replay outcome
+     */
+    public record Report(String job, List<ShipStatus> ships, Durations durations, List<FailureGroup> failures,
+                         long openDeadLetters, long deadLetters, Map<String, Long> replayOutcomes, List<DeadLetterLine> latestDeadLetters,
+                         java.util.Optional<FixedCutoff.Signature> cutoff) {
+    }
+
+    /** How many dead letters the table lists; older ones stay in the table. */
+    public static final int LATEST_DEAD_LETTERS = 20;
 
     private final DataSource dataSource;
     private final ControlSchema schema;
@@ -70,7 +84,15 @@ public final class LedgerReport {
                         letters[0] = rs.getLong(1);
                         letters[1] = rs.getLong(2);
                     });
-            return new Report(job, ships, durations[0], failures, letters[0], letters[1], FixedCutoff.find(elapsed));
+            Map<String, Long> outcomes = new LinkedHashMap<>();
+            query(c, "SELECT replay_outcome, count(*) FROM " + schema.table("dead_letter") + " WHERE job = ? AND replay_outcome IS NOT NULL"
+                    + " GROUP BY 1 ORDER BY 1", job, rs -> outcomes.put(rs.getString(1), rs.getLong(2)));
+            List<DeadLetterLine> latest = new ArrayList<>();
+            query(c, "SELECT id, ship_id, window_start, window_end, coalesce(sql_state, '-'), failed_at, replay_outcome FROM " + schema.table("dead_letter")
+                    + " WHERE job = ? ORDER BY id DESC LIMIT " + LATEST_DEAD_LETTERS, job, rs -> latest.add(new DeadLetterLine(rs.getLong(1),
+                    rs.getString(2), "[" + instant(rs, 3) + ", " + instant(rs, 4) + ")", rs.getString(5),
+                    instant(rs, 6).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(), rs.getString(7))));
+            return new Report(job, ships, durations[0], failures, letters[0], letters[1], outcomes, latest, FixedCutoff.find(elapsed));
         }
     }
 
@@ -87,6 +109,10 @@ public final class LedgerReport {
                 }
             }
         }
+    }
+
+    private static java.time.Instant instant(ResultSet rs, int column) throws SQLException {
+        return rs.getTimestamp(column).toInstant();
     }
 
     private static boolean exists(Connection c, String table) throws SQLException {

@@ -10,10 +10,17 @@ import io.tsmigrator.failure.FailureClassifier;
 import io.tsmigrator.ledger.ChunkLedger;
 import io.tsmigrator.ledger.InFlightChunks;
 import io.tsmigrator.ledger.ControlSchema;
+import io.tsmigrator.ledger.Requeue;
 import io.tsmigrator.migrate.ChunkMigrator;
 import io.tsmigrator.plan.ChunkClaims;
 import io.tsmigrator.plan.ChunkPlanner;
 import io.tsmigrator.plan.RunScope;
+import io.tsmigrator.replay.DeadLetter;
+import io.tsmigrator.replay.DeadLetterSelection;
+import io.tsmigrator.replay.ReplayQueue;
+import io.tsmigrator.replay.ReplayRequest;
+import io.tsmigrator.replay.ReplayScope;
+import io.tsmigrator.replay.ReplaySummary;
 import io.tsmigrator.report.RunSummary;
 import io.tsmigrator.report.ShipCompletions;
 import io.tsmigrator.report.ShipTally;
@@ -38,13 +45,15 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 
 /**
- * The {@code run} command: prepares the target and the ledger, then hands the flow to the YAML
- * routes under {@code routes/} running in Camel Main, and turns the ledger's final state into the
- * exit code.
+ * The {@code run} and {@code replay} commands: prepares the target and the ledger, then hands the
+ * flow to the YAML routes under {@code routes/} running in Camel Main, and turns the ledger's final
+ * state into the exit code. A replay differs in one step: instead of planning, each pass runs the
+ * dead-letter consumer, and only the chunks it queued (its batch) are claimed.
  */
 public final class MigrationRun {
 
@@ -54,10 +63,14 @@ public final class MigrationRun {
     private final PrintStream out;
     private final GracefulShutdown shutdown;
 
-    public MigrationRun(Environment env, PrintStream out, GracefulShutdown shutdown) {
+    private final ReplayRequest replay;
+
+    /** @param replay what to replay, or null for a plain run */
+    public MigrationRun(Environment env, PrintStream out, GracefulShutdown shutdown, ReplayRequest replay) {
         this.env = env;
         this.out = out;
         this.shutdown = shutdown;
+        this.replay = replay;
     }
 
     public int execute() throws Exception {
@@ -70,12 +83,29 @@ public final class MigrationRun {
         ChannelMapping mapping = ChannelMapping.from(settings);
         List<String> channels = channels(settings, source, discovery, mapping, pools.control());
         WideTable wide = WideTable.prepare(pools.control(), settings, source, channels, mapping);
-        RunScope scope = RunScope.of(RunScope.ships(settings, discovery), settings.from(), settings.to());
-        LOG.info("migrating {} ships, {} channels from {} to {} in {} chunks, {} at a time", scope.ships().size(), channels.size(),
-                source.table(), wide.table(), settings.chunkSize(), settings.parallelism());
-
         String owner = ownerId();
         ChunkLedger ledger = new ChunkLedger(pools.control(), schema, settings.targetTable());
+        Requeue requeue = new Requeue(pools.control(), ledger, schema);
+        DeadLetterSelection letters = new DeadLetterSelection(pools.control(), schema, ledger.job());
+        RunScope scope;
+        ReplayQueue replayQueue;
+        List<DeadLetter> replayed = List.of();
+        if (replay == null) {
+            scope = RunScope.of(RunScope.ships(settings, discovery), settings.from(), settings.to());
+            replayQueue = ReplayQueue.empty();
+        } else {
+            ReplayScope.checkShips(replay, discovery, settings.sourceTable());
+            replayed = replay.replaysDeadLetters() ? letters.open(replay) : List.of();
+            if (replayed.isEmpty() && replay.windows().isEmpty()) {
+                out.println("nothing to replay: no open dead letter matches " + replay.describeFilters());
+                return ExitCodes.OK;
+            }
+            scope = RunScope.replay(ReplayScope.ships(replayed, replay.windows()), owner);
+            replayQueue = new ReplayQueue(requeue, owner, settings.chunkSize(), replayed, replay.windows());
+        }
+        LOG.info("{} {} ships, {} channels from {} to {} in {} chunks, {} at a time", replay == null ? "migrating" : "replaying",
+                scope.ships().size(), channels.size(), source.table(), wide.table(), settings.chunkSize(), settings.parallelism());
+
         FailureClassifier classifier = new FailureClassifier(splitAfter(settings));
         InFlightChunks inFlight = new InFlightChunks();
         ChunkClaims claims = new ChunkClaims(ledger, scope, owner, settings.lease());
@@ -84,12 +114,15 @@ public final class MigrationRun {
 
         Main main = new MigratorMain();
         configureRoutes(main, settings);
-        main.setOverrideProperties(settings.camelProperties());
+        Properties properties = settings.camelProperties();
+        properties.setProperty(PLAN_STEP, replay == null ? "plan-chunks" : "replay-dead-letters");
+        main.setOverrideProperties(properties);
         main.bind("chunkPlanner", new ChunkPlanner(discovery, ledger, scope, settings.chunkSize()));
         main.bind("chunkClaims", claims);
         main.bind("chunkMigrator", new ChunkMigrator(pools.read(), pools.write(), source, wide, settings.channels(),
                 settings.fetchSize(), ledger, classifier, owner, settings.lease(), settings.socketTimeout(), inFlight));
         main.bind("deadLetters", deadLetters);
+        main.bind("replayQueue", replayQueue);
         main.bind("chunkSplitter", new ChunkSplitter(ledger, deadLetters, settings.minChunkSize(), owner));
         main.bind("shipTally", new ShipTally());
         main.bind("shipCompletions", completions);
@@ -113,14 +146,21 @@ public final class MigrationRun {
         if (released > 0) {
             LOG.info("handed {} unfinished chunks back to the ledger; the next run resumes them", released);
         }
-        long unfinished = ledger.unfinished(scope.ships(), scope.from(), scope.to());
-        long failed = ledger.failed(scope.ships(), scope.from(), scope.to());
+        requeue.settleOutcomes();
+        long unfinished = ledger.unfinished(scope.ships(), scope.from(), scope.to(), scope.batch());
+        long failed = ledger.failed(scope.ships(), scope.from(), scope.to(), scope.batch());
         new RunSummary(out).print(completions.completions(scope.ships()), unfinished, failed, schema.table("dead_letter"));
+        if (replay != null) {
+            new ReplaySummary(out).print(letters.byIds(replayed.stream().map(DeadLetter::id).toList()), replay.windows());
+        }
         if (unfinished > 0) {
             return ExitCodes.FAILED;
         }
         return failed > 0 ? ExitCodes.DEAD_LETTERS : ExitCodes.OK;
     }
+
+    /** The route a planning pass calls first: {@code plan-chunks} for a run, the dead-letter consumer for a replay. */
+    static final String PLAN_STEP = "migrator.derived.plan-step";
 
     private static void configureRoutes(Main main, Settings settings) {
         Path dir = settings.routesDirectory();

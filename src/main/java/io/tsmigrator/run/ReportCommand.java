@@ -49,7 +49,16 @@ public final class ReportCommand {
         LedgerReport.Durations d = r.durations();
         out.printf(Locale.ROOT, "chunk duration (%d done): min %d ms, median %.0f ms, mean %.0f ms, max %d ms%n",
                 d.done(), d.minMillis(), d.medianMillis(), d.meanMillis(), d.maxMillis());
-        out.printf("dead letters: %d open, %d in all%n", r.openDeadLetters(), r.deadLetters());
+        StringBuilder replayed = new StringBuilder();
+        r.replayOutcomes().forEach((outcome, n) -> replayed.append(replayed.length() == 0 ? "; replayed: " : ", ").append(n).append(' ').append(outcome));
+        out.printf("dead letters: %d open, %d in all%s%n", r.openDeadLetters(), r.deadLetters(), replayed);
+        if (!r.latestDeadLetters().isEmpty()) {
+            out.printf("  %-6s %-20s %-46s %-6s %-21s %s%n", "id", "ship", "window", "state", "failed at", "replay");
+            for (LedgerReport.DeadLetterLine l : r.latestDeadLetters()) {
+                out.printf("  %-6d %-20s %-46s %-6s %-21s %s%n", l.id(), l.ship(), l.window(), l.sqlState(), l.failedAt(),
+                        l.replayOutcome() == null ? "open" : l.replayOutcome());
+            }
+        }
         if (r.failures().isEmpty()) {
             out.println("failed attempts: none");
         } else {
@@ -73,7 +82,21 @@ public final class ReportCommand {
         LedgerReport.Durations d = r.durations();
         sb.append(String.format(Locale.ROOT, "],\"durationsMs\":{\"done\":%d,\"min\":%d,\"median\":%.1f,\"mean\":%.1f,\"max\":%d}",
                 d.done(), d.minMillis(), d.medianMillis(), d.meanMillis(), d.maxMillis()));
-        sb.append(",\"deadLetters\":{\"open\":").append(r.openDeadLetters()).append(",\"all\":").append(r.deadLetters()).append('}');
+        sb.append(",\"deadLetters\":{\"open\":").append(r.openDeadLetters()).append(",\"all\":").append(r.deadLetters()).append(",\"replayed\":{");
+        String[] separator = {""};
+        r.replayOutcomes().forEach((outcome, n) -> {
+            sb.append(separator[0]).append(Json.quote(outcome)).append(':').append(n);
+            separator[0] = ",";
+        });
+        sb.append("},\"latest\":[");
+        for (int i = 0; i < r.latestDeadLetters().size(); i++) {
+            LedgerReport.DeadLetterLine l = r.latestDeadLetters().get(i);
+            sb.append(i == 0 ? "" : ",").append("{\"id\":").append(l.id()).append(",\"ship\":").append(Json.quote(l.ship()))
+                    .append(",\"window\":").append(Json.quote(l.window())).append(",\"sqlState\":").append(Json.quote(l.sqlState()))
+                    .append(",\"failedAt\":").append(Json.quote(l.failedAt())).append(",\"replay\":")
+                    .append(l.replayOutcome() == null ? "null" : Json.quote(l.replayOutcome())).append('}');
+        }
+        sb.append("]}");
         sb.append(",\"failures\":[");
         for (int i = 0; i < r.failures().size(); i++) {
             LedgerReport.FailureGroup f = r.failures().get(i);

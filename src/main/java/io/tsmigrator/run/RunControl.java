@@ -49,7 +49,7 @@ public class RunControl {
         if (claims.isStopping()) {
             return;
         }
-        long unfinished = ledger.unfinished(scope.ships(), scope.from(), scope.to());
+        long unfinished = ledger.unfinished(scope.ships(), scope.from(), scope.to(), scope.batch());
         if (unfinished > 0) {
             LOG.debug("{} chunks still pending or running; checking again at the next planning pass", unfinished);
             return;

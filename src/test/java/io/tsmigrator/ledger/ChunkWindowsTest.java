@@ -1,4 +1,4 @@
-package io.tsmigrator.plan;
+package io.tsmigrator.ledger;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.tsmigrator.plan;
+package io.tsmigrator.ledger;
 
 import java.time.Duration;
 import java.time.Instant;
