@@ -36,7 +36,7 @@ public final class Application {
                      --since=2024-01-31T00:00:00Z --id=N[,N]; --csv=FILE queues the windows of a CSV
                      file with the header ship_id,start,end (e.g. the old tool's failed-chunk list)
               help   show this text
-            options: --json prints plan and report as JSON
+            options: --json prints plan, report and replay's outcome as JSON
             settings: every key of config/application.properties, e.g. --migrator.chunk-size=PT20M;
             also from environment variables (MIGRATOR_CHUNK_SIZE) and -D system properties.""";
 
@@ -81,8 +81,8 @@ public final class Application {
                 return ExitCodes.INVALID_CONFIGURATION;
             }
             return switch (command) {
-                case "run" -> run(settings, out, null);
-                case "replay" -> run(settings, out, ReplayRequest.parse(commandOptions));
+                case "run" -> run(settings, out, null, false);
+                case "replay" -> run(settings, out, ReplayRequest.parse(commandOptions), asJson);
                 case "plan" -> withEnvironment(settings, env -> new PlanCommand(env, out, asJson).execute());
                 case "report" -> withEnvironment(settings, env -> new ReportCommand(env, out, asJson).execute());
                 case "verify" -> withEnvironment(settings, env -> new VerifyCommand(env, out).execute());
@@ -121,12 +121,12 @@ public final class Application {
         return null;
     }
 
-    private static int run(Settings settings, PrintStream out, ReplayRequest replay) throws Exception {
+    private static int run(Settings settings, PrintStream out, ReplayRequest replay, boolean json) throws Exception {
         settings.validate();
         GracefulShutdown shutdown = GracefulShutdown.install(settings.shutdownTimeout());
         int code = ExitCodes.FAILED;
         try (Environment env = Environment.open(settings)) {
-            code = new MigrationRun(env, out, shutdown, replay).execute();
+            code = new MigrationRun(env, out, shutdown, replay, json).execute();
             return code;
         } finally {
             shutdown.finished(code);

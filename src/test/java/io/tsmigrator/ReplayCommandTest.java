@@ -40,7 +40,7 @@ class ReplayCommandTest {
         assertTrue(letters >= 4, "ship 3's chunks are dead letters: " + letters);
 
         Cli otherShip = Cli.run(db.commandArgs("replay", "--ship=1"));
-        Cli stillBroken = Cli.run(db.commandArgs("replay", "--sql-state=23514"));
+        Cli stillBroken = Cli.run(db.commandArgs("replay", "--sql-state=23514", "--json"));
         long reopened = db.count("SELECT count(*) FROM migrator.dead_letter WHERE replayed_at IS NULL");
         long failedAgain = db.count("SELECT count(*) FROM migrator.dead_letter WHERE replay_outcome = 'failed'");
         db.execute("DROP TRIGGER refuse ON " + WIDE);
@@ -53,6 +53,9 @@ class ReplayCommandTest {
         assertEquals(0, otherShip.exitCode(), otherShip.toString());
         assertTrue(otherShip.out().contains("nothing to replay: no open dead letter matches --ship=1"), otherShip.out());
         assertEquals(3, stillBroken.exitCode(), stillBroken.toString());
+        assertTrue(stillBroken.out().startsWith("{\"replayed\":[{\"id\":1,\"ship\":\"3\",\"window\":\"[2024-03-01T00:00:00"), stillBroken.out());
+        assertEquals(letters, stillBroken.out().split("\"outcome\":\"failed\"", -1).length - 1, stillBroken.out());
+        assertTrue(stillBroken.out().contains("\"importedWindows\":0,\"unfinishedChunks\":0,\"failedChunks\":" + letters + "}"), stillBroken.out());
         assertEquals(letters, failedAgain, "each replayed dead letter failed again and says so");
         assertEquals(letters, reopened, "each failure again is a new open dead letter");
 

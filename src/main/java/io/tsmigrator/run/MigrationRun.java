@@ -20,7 +20,6 @@ import io.tsmigrator.replay.DeadLetterSelection;
 import io.tsmigrator.replay.ReplayQueue;
 import io.tsmigrator.replay.ReplayRequest;
 import io.tsmigrator.replay.ReplayScope;
-import io.tsmigrator.replay.ReplaySummary;
 import io.tsmigrator.report.RunSummary;
 import io.tsmigrator.report.ShipCompletions;
 import io.tsmigrator.report.ShipTally;
@@ -64,13 +63,18 @@ public final class MigrationRun {
     private final GracefulShutdown shutdown;
 
     private final ReplayRequest replay;
+    private final boolean json;
 
-    /** @param replay what to replay, or null for a plain run */
-    public MigrationRun(Environment env, PrintStream out, GracefulShutdown shutdown, ReplayRequest replay) {
+    /**
+     * @param replay what to replay, or null for a plain run
+     * @param json whether a replay prints its outcome as JSON
+     */
+    public MigrationRun(Environment env, PrintStream out, GracefulShutdown shutdown, ReplayRequest replay, boolean json) {
         this.env = env;
         this.out = out;
         this.shutdown = shutdown;
         this.replay = replay;
+        this.json = json;
     }
 
     public int execute() throws Exception {
@@ -97,7 +101,7 @@ public final class MigrationRun {
             ReplayScope.checkShips(replay, discovery, settings.sourceTable());
             replayed = replay.replaysDeadLetters() ? letters.open(replay) : List.of();
             if (replayed.isEmpty() && replay.windows().isEmpty()) {
-                out.println("nothing to replay: no open dead letter matches " + replay.describeFilters());
+                new ReplaySummary(out, json).nothingToReplay(replay.describeFilters());
                 return ExitCodes.OK;
             }
             scope = RunScope.replay(ReplayScope.ships(replayed, replay.windows()), owner);
@@ -149,9 +153,11 @@ public final class MigrationRun {
         requeue.settleOutcomes();
         long unfinished = ledger.unfinished(scope.ships(), scope.from(), scope.to(), scope.batch());
         long failed = ledger.failed(scope.ships(), scope.from(), scope.to(), scope.batch());
-        new RunSummary(out).print(completions.completions(scope.ships()), unfinished, failed, schema.table("dead_letter"));
+        if (replay == null || !json) {
+            new RunSummary(out).print(completions.completions(scope.ships()), unfinished, failed, schema.table("dead_letter"));
+        }
         if (replay != null) {
-            new ReplaySummary(out).print(letters.byIds(replayed.stream().map(DeadLetter::id).toList()), replay.windows());
+            new ReplaySummary(out, json).print(letters.byIds(replayed.stream().map(DeadLetter::id).toList()), replay.windows(), unfinished, failed);
         }
         if (unfinished > 0) {
             return ExitCodes.FAILED;

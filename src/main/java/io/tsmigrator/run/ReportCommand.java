@@ -53,9 +53,9 @@ public final class ReportCommand {
         r.replayOutcomes().forEach((outcome, n) -> replayed.append(replayed.length() == 0 ? "; replayed: " : ", ").append(n).append(' ').append(outcome));
         out.printf("dead letters: %d open, %d in all%s%n", r.openDeadLetters(), r.deadLetters(), replayed);
         if (!r.latestDeadLetters().isEmpty()) {
-            out.printf("  %-6s %-20s %-46s %-6s %-21s %s%n", "id", "ship", "window", "state", "failed at", "replay");
+            out.printf("  %-6s %-20s %-54s %-6s %-21s %s%n", "id", "ship", "window", "state", "failed at", "replay");
             for (LedgerReport.DeadLetterLine l : r.latestDeadLetters()) {
-                out.printf("  %-6d %-20s %-46s %-6s %-21s %s%n", l.id(), l.ship(), l.window(), l.sqlState(), l.failedAt(),
+                out.printf("  %-6d %-20s %-54s %-6s %-21s %s%n", l.id(), l.ship(), l.window(), l.sqlState(), l.failedAt(),
                         l.replayOutcome() == null ? "open" : l.replayOutcome());
             }
         }
