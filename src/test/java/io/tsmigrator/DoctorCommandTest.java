@@ -67,6 +67,46 @@ class DoctorCommandTest {
     }
 
     @Test
+    void idleLimitsAndKeepalivesAreJudgedAgainstThePool() {
+        TestDb db = new TestDb();
+        Fleet.create(db, SOURCE, List.of(1), List.of(1), 1);
+        db.execute("ALTER DATABASE " + databaseName(db) + " SET idle_in_transaction_session_timeout = '5s'",
+                "ALTER DATABASE " + databaseName(db) + " SET idle_session_timeout = '60s'",
+                "ALTER DATABASE " + databaseName(db) + " SET tcp_keepalives_idle = 60");
+
+        Cli doctor = Cli.run(db.commandArgs("doctor"));
+        Cli pinged = Cli.run(db.commandArgs("doctor", "--migrator.pool.keepalive-time=PT30S"));
+
+        assertEquals(0, doctor.exitCode(), doctor.toString());
+        assertTrue(line(doctor, "warn", "idle_in_transaction_session_timeout")
+                .endsWith("5 s (ALTER DATABASE), shorter than migrator.db.idle-in-transaction-timeout=PT1M, so it applies"), doctor.out());
+        assertTrue(line(doctor, "warn", "idle_session_timeout").endsWith("60 s (ALTER DATABASE); migrator.pool.keepalive-time=PT2M"), doctor.out());
+        assertTrue(doctor.out().contains("set migrator.pool.keepalive-time below it, e.g. PT30S"), doctor.out());
+        assertTrue(line(doctor, "ok", "tcp_keepalives").contains("idle 60 s (ALTER DATABASE), interval 75 s (default), count 9 (default)"), doctor.out());
+        assertTrue(line(pinged, "ok", "idle_session_timeout").endsWith("60 s (ALTER DATABASE); migrator.pool.keepalive-time=PT30S"), pinged.out());
+    }
+
+    @Test
+    void aSeparateTargetDatabaseIsExaminedToo() {
+        TestDb db = new TestDb();
+        TestDb target = new TestDb();
+        Fleet.create(db, SOURCE, List.of(1, 2), List.of(1, 2), 2);
+        target.execute("ALTER DATABASE " + databaseName(target) + " SET statement_timeout = '3s'");
+
+        Cli doctor = Cli.run(db.commandArgs("doctor", "--json", "--migrator.target.url=" + target.url(), "--migrator.target.username=postgres"));
+
+        assertEquals(0, doctor.exitCode(), doctor.toString());
+        assertTrue(doctor.out().contains("{\"check\":\"connections (source)\",\"verdict\":\"ok\",\"value\":\"migrator.parallelism=2 needs 2 (read 2);"), doctor.out());
+        assertTrue(doctor.out().contains("{\"check\":\"connections (target)\",\"verdict\":\"ok\",\"value\":\"migrator.parallelism=2 needs 9 (write 2, control 5, aggregation 2);"),
+                doctor.out());
+        assertTrue(doctor.out().contains("{\"check\":\"statement_timeout (source)\",\"verdict\":\"ok\",\"value\":\"0 (default: off);"), doctor.out());
+        assertTrue(doctor.out().contains("{\"check\":\"statement_timeout (target)\",\"verdict\":\"warn\",\"value\":\"3 s (ALTER DATABASE)"), doctor.out());
+        assertTrue(doctor.out().contains("\"limit\":\"statement_timeout on target (ALTER DATABASE)\",\"limitSeconds\":3,"), doctor.out());
+        assertEquals(0.75, number(doctor, "targetSeconds"));
+        assertEquals(0, target.count("SELECT count(*) FROM pg_namespace WHERE nspname IN ('migrator', 'tenant')"), "nothing created in the target");
+    }
+
+    @Test
     void anUnknownShipOrAnUnreachableDatabaseIsOneLine() {
         TestDb db = new TestDb();
         Fleet.create(db, SOURCE, List.of(1, 2), List.of(1), 1);

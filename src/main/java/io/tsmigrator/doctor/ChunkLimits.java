@@ -46,7 +46,7 @@ final class ChunkLimits {
         ServerSettings.Setting s = server.settings().get(ServerSettings.STATEMENT_TIMEOUT);
         Duration ours = settings.statementTimeout();
         if (s != null && s.isSet() && (ours.isZero() || s.duration().compareTo(ours) < 0)) {
-            return new Limit("statement_timeout" + server.suffix() + " (" + s.origin() + ")", s.duration());
+            return new Limit("statement_timeout" + (server.suffix().isEmpty() ? "" : " on " + server.role()) + " (" + s.origin() + ")", s.duration());
         }
         return ours.isZero() ? null : new Limit(Settings.STATEMENT_TIMEOUT, ours);
     }

@@ -57,8 +57,10 @@ final class ServerChecks {
         String check = ServerSettings.IDLE_IN_TRANSACTION + server.suffix();
         Duration ours = settings.idleInTransactionTimeout();
         String oursText = Settings.IDLE_IN_TX_TIMEOUT + "=" + ours;
-        Duration effective = s.isSet() && (ours.isZero() || s.duration().compareTo(ours) < 0) ? s.duration() : ours;
-        String value = s.describe() + "; the migrator's sessions use " + (effective.isZero() ? "none" : Durations.human(effective));
+        boolean serverWins = s.isSet() && (ours.isZero() || s.duration().compareTo(ours) < 0);
+        Duration effective = serverWins ? s.duration() : ours;
+        String value = s.describe() + (serverWins ? ", shorter than " + oursText + ", so it applies"
+                : "; the migrator's sessions use " + (ours.isZero() ? "none (" + oursText + ")" : oursText));
         if (effective.isZero()) {
             return Finding.warn(check, value, "a write whose connection was silently dropped keeps its chunk window locked until TCP"
                     + " gives up; set " + Settings.IDLE_IN_TX_TIMEOUT + " (default PT1M)");
@@ -66,8 +68,8 @@ final class ServerChecks {
         if (effective.compareTo(SHORTEST_IDLE_IN_TRANSACTION) < 0) {
             return Finding.warn(check, value, "a pause inside a chunk's transaction longer than this (garbage collection, a slow"
                     + " network) ends the session and fails the attempt; at least " + Durations.human(SHORTEST_IDLE_IN_TRANSACTION)
-                    + (effective.equals(ours) ? " (" + oursText + ")" : " (ALTER ROLE " + server.settings().user()
-                    + " SET idle_in_transaction_session_timeout = '1min')"));
+                    + (serverWins ? " (ALTER ROLE " + server.settings().user() + " SET idle_in_transaction_session_timeout = '1min')"
+                    : " (" + Settings.IDLE_IN_TX_TIMEOUT + ")"));
         }
         return Finding.ok(check, value, "");
     }
@@ -92,7 +94,10 @@ final class ServerChecks {
         ServerSettings.Setting interval = server.settings().get(ServerSettings.KEEPALIVES_INTERVAL);
         ServerSettings.Setting count = server.settings().get(ServerSettings.KEEPALIVES_COUNT);
         ServerSettings.Setting user = server.settings().get(ServerSettings.TCP_USER_TIMEOUT);
-        String value = "idle " + seconds(idle) + ", interval " + seconds(interval) + ", count " + count.value() + " (" + idle.origin() + ")"
+        boolean oneOrigin = idle.origin().equals(interval.origin()) && idle.origin().equals(count.origin());
+        String value = "idle " + seconds(idle) + (oneOrigin ? "" : " (" + idle.origin() + ")")
+                + ", interval " + seconds(interval) + (oneOrigin ? "" : " (" + interval.origin() + ")")
+                + ", count " + count.value() + " (" + count.origin() + ")"
                 + (user == null ? "" : "; tcp_user_timeout " + user.describe());
         if (!idle.isSet() || idle.duration().compareTo(LONGEST_KEEPALIVE_IDLE) > 0) {
             return Finding.warn(check, value, "a firewall, NAT or load balancer on the way drops connections silent longer than its"
