@@ -43,6 +43,8 @@ class DoctorCommandTest {
         assertTrue(line(doctor, "warn", "chunk query plan").contains("Seq Scan on tbl_data_timeseries"), doctor.out());
         assertTrue(doctor.out().contains("-> every chunk reads the whole table, and sends nothing until it reaches the ship's rows; "
                 + "CREATE INDEX ON \"tenant\".\"tbl_data_timeseries\" (\"ship_id\", \"created_time\", \"data_channel_id\")"), doctor.out());
+        assertTrue(doctor.out().contains("but with a Seq Scan every chunk reads the whole table, so no chunk size makes chunks quick: add the index first"),
+                doctor.out());
         assertTrue(doctor.out().lines().anyMatch(l -> l.matches("recommended migrator\\.chunk-size=PT\\w+: .*statement_timeout \\(ALTER DATABASE\\) 5 s.*")),
                 doctor.out());
         assertTrue(doctor.out().strip().endsWith("doctor: 0 fail, " + count(doctor, "warn") + " warn, " + count(doctor, "ok") + " ok"), doctor.out());
@@ -60,6 +62,7 @@ class DoctorCommandTest {
         assertEquals(0, indexed.exitCode(), indexed.toString());
         assertTrue(line(indexed, "ok", "chunk query plan").contains("using tbl_data_timeseries_ship_id_created_time_data_channel_id_idx"), indexed.out());
         assertFalse(indexed.out().lines().anyMatch(l -> l.startsWith("warn") && l.contains("chunk query plan")), indexed.out());
+        assertFalse(indexed.out().contains("but with a Seq Scan"), indexed.out());
         assertTrue(line(indexed, "warn", "statement_timeout").contains("5 s (ALTER DATABASE)"), indexed.out());
 
         assertEquals(0, db.count("SELECT count(*) FROM pg_namespace WHERE nspname = 'migrator'"), "no control schema");

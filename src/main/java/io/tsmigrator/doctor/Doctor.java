@@ -109,14 +109,21 @@ public final class Doctor {
                     table, indexes);
             SampleWindow w = window.get();
             ChunkPlan plan = sample.explain(w);
-            findings.add(sample.planFinding(plan, settings.shipColumn(), settings.timeColumn(), tableRows));
+            Finding planFinding = sample.planFinding(plan, settings.shipColumn(), settings.timeColumn(), tableRows);
+            findings.add(planFinding);
             try {
                 SampleChunk.Measurement m = sample.measure(w, plan, settings.chunkSize());
                 findings.add(sample.sampleFinding(m, plan, w));
                 if (m.sample().narrowRows() > 0) {
                     ChunkSizeAdvisor.Recommendation r = ChunkSizeAdvisor.advise(m.rowsPerChunk(), settings.chunkSize(),
                             m.sample().rowsPerSecond(), limits, settings.minChunkSize());
-                    findings.add(ChunkSizeAdvisor.finding(r));
+                    Finding size = ChunkSizeAdvisor.finding(r);
+                    if (planFinding.verdict() != Verdict.OK && plan.scansTable()) {
+                        // the estimate scales with the chunk's rows, but a Seq Scan costs the whole table whatever the window
+                        size = new Finding(size.check(), size.verdict(), size.value(), size.advice() + "; but with a Seq Scan every"
+                                + " chunk reads the whole table, so no chunk size makes chunks quick: add the index first");
+                    }
+                    findings.add(size);
                     advice = advice(r, m);
                 }
             } catch (SampleChunk.SampleFailed e) {
