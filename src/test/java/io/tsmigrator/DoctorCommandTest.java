@@ -2,7 +2,6 @@ package io.tsmigrator;
 
 import io.tsmigrator.support.Cli;
 import io.tsmigrator.support.Fleet;
-import io.tsmigrator.support.PostgresServer;
 import io.tsmigrator.support.TestDb;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,6 @@
 package io.tsmigrator.doctor;
 
+import io.tsmigrator.config.Identifiers;
 import io.tsmigrator.config.InvalidSettingException;
 import io.tsmigrator.config.Secrets;
 import io.tsmigrator.config.Settings;
@@ -54,20 +55,8 @@ public final class Doctor {
     public Diagnosis examine() throws SQLException {
         List<Finding> findings = new ArrayList<>();
         List<Server> servers = servers();
-        for (Server server : servers) {
-            ServerSettings s = server.settings();
-            findings.add(Finding.ok(server.role(), "PostgreSQL " + s.version() + ", database " + s.database() + " as " + s.user() + " ("
-                    + Secrets.redactUrl(server.role().equals("target") ? settings.targetUrl() : settings.sourceUrl()) + ")", ""));
-        }
         List<Limit> limits = ChunkLimits.of(settings, servers);
-        ChunkSizeAdvisor.Target target = ChunkSizeAdvisor.target(limits);
-        PoolChecks poolChecks = new PoolChecks(settings);
-        findings.addAll(poolChecks.connections(budgets));
-        ServerChecks serverChecks = new ServerChecks(settings, target);
-        for (Server server : servers) {
-            findings.addAll(serverChecks.check(server));
-        }
-        findings.addAll(poolChecks.timeouts());
+        findings.addAll(connectionsAndLimits(servers, ChunkSizeAdvisor.target(limits)));
 
         SourceTable table;
         try {
@@ -84,54 +73,102 @@ public final class Doctor {
         findings.add(ships(plans));
         Optional<SampleWindow> window = SampleWindow.choose(plans, settings.chunkSize());
         SourceIndexes indexes = SourceIndexes.of(pools.read(), table.table());
-
         ChannelMapping mapping = ChannelMapping.from(settings);
-        List<String> channels;
-        String channelsOrigin;
-        if (!settings.channels().isEmpty()) {
-            channels = RunScope.channels(settings, table, discovery, mapping, pools.control());
-            channelsOrigin = Settings.CHANNELS;
-        } else if (indexes.leadingWith(settings.channelColumn()).isPresent()) {
-            channels = RunScope.channels(settings, table, discovery, mapping, pools.control());
-            channelsOrigin = "discovered";
-            findings.add(channelDiscovery(indexes));
-        } else {
-            // Discovery would scan the table once per channel: the doctor says so instead of doing it.
-            channels = RunScope.channels(settings, table, () -> window.isEmpty() ? List.of()
-                    : discovery.channelsIn(window.get().ship(), window.get().start(), window.get().end()), mapping, pools.control());
-            channelsOrigin = "those of the sample chunk and the wide table; the source was not searched";
-            findings.add(channelDiscovery(indexes));
-        }
+        Channels channels = channels(table, discovery, indexes, mapping, window, findings);
 
         Diagnosis.Advice advice = null;
         if (window.isPresent()) {
-            SampleChunk sample = new SampleChunk(new ChunkProbe(pools.read(), table, channels, settings.channels(), settings.fetchSize()),
+            SampleChunk sample = new SampleChunk(new ChunkProbe(pools.read(), table, channels.ids(), settings.channels(), settings.fetchSize()),
                     table, indexes);
-            SampleWindow w = window.get();
-            ChunkPlan plan = sample.explain(w);
-            Finding planFinding = sample.planFinding(plan, settings.shipColumn(), settings.timeColumn(), tableRows);
-            findings.add(planFinding);
-            try {
-                SampleChunk.Measurement m = sample.measure(w, plan, settings.chunkSize());
-                findings.add(sample.sampleFinding(m, plan, w));
-                if (m.sample().narrowRows() > 0) {
-                    ChunkSizeAdvisor.Recommendation r = ChunkSizeAdvisor.advise(m.rowsPerChunk(), settings.chunkSize(),
-                            m.sample().rowsPerSecond(), limits, settings.minChunkSize());
-                    Finding size = ChunkSizeAdvisor.finding(r);
-                    if (planFinding.verdict() != Verdict.OK && plan.scansTable()) {
-                        // the estimate scales with the chunk's rows, but a Seq Scan costs the whole table whatever the window
-                        size = new Finding(size.check(), size.verdict(), size.value(), size.advice() + "; but with a Seq Scan every"
-                                + " chunk reads the whole table, so no chunk size makes chunks quick: add the index first");
-                    }
-                    findings.add(size);
-                    advice = advice(r, m);
-                }
-            } catch (SampleChunk.SampleFailed e) {
-                findings.add(e.finding());
-            }
+            advice = sample(sample, window.get(), tableRows, limits, findings);
         }
-        findings.addAll(new TargetChecks(pools.control(), settings, table).check(channels, channelsOrigin, mapping));
+        findings.addAll(target(table, channels, mapping));
         return new Diagnosis(findings, advice);
+    }
+
+    private List<Finding> target(SourceTable table, Channels channels, ChannelMapping mapping) throws SQLException {
+        WideColumns wide = WideColumns.read(pools.control(), Identifiers.quoteQualified(settings.targetTable()));
+        ChannelChecks channelChecks = new ChannelChecks(settings, table);
+        ChannelChecks.Names names = channelChecks.names(channels.ids(), mapping);
+        List<Finding> findings = new ArrayList<>(new WideTableChecks(pools.control(), settings, table).check(wide, names.columnOf().values()));
+        findings.add(channelChecks.columns(names, channels.origin(), wide));
+        if (settings.channelsMapping() != null) {
+            findings.add(channelChecks.mapping(mapping, channels.ids(), wide));
+        }
+        return findings;
+    }
+
+    /** The run's channels and how they were found. */
+    private record Channels(List<String> ids, String origin) {
+    }
+
+    private List<Finding> connectionsAndLimits(List<Server> servers, ChunkSizeAdvisor.Target target) {
+        List<Finding> findings = new ArrayList<>();
+        for (Server server : servers) {
+            ServerSettings s = server.settings();
+            findings.add(Finding.ok(server.role(), "PostgreSQL " + s.version() + ", database " + s.database() + " as " + s.user() + " ("
+                    + Secrets.redactUrl(server.role().equals("target") ? settings.targetUrl() : settings.sourceUrl()) + ")", ""));
+        }
+        PoolChecks poolChecks = new PoolChecks(settings);
+        findings.addAll(poolChecks.connections(budgets));
+        ServerChecks serverChecks = new ServerChecks(settings, target);
+        for (Server server : servers) {
+            findings.addAll(serverChecks.check(server));
+        }
+        findings.addAll(poolChecks.timeouts());
+        return findings;
+    }
+
+    /**
+     * The channels as a run resolves them, except that where discovery would scan the table once per
+     * channel the doctor says so instead of doing it, and takes those of the sample chunk.
+     */
+    private Channels channels(SourceTable table, Discovery discovery, SourceIndexes indexes, ChannelMapping mapping,
+                              Optional<SampleWindow> window, List<Finding> findings) throws SQLException {
+        if (!settings.channels().isEmpty()) {
+            return new Channels(RunScope.channels(settings, table, discovery, mapping, pools.control()), Settings.CHANNELS);
+        }
+        Optional<SourceIndexes.Index> index = indexes.leadingWith(settings.channelColumn());
+        if (index.isPresent()) {
+            findings.add(Finding.ok("channel discovery", "index " + index.get().name() + " leads with " + settings.channelColumn(),
+                    "a run finds the channels with one index probe each"));
+            return new Channels(RunScope.channels(settings, table, discovery, mapping, pools.control()), "discovered");
+        }
+        findings.add(Finding.warn("channel discovery", "no index leads with " + settings.channelColumn(),
+                "a run finds the channels with one scan of the table per channel; list them in " + Settings.CHANNELS
+                        + " or CREATE INDEX ON " + table.table() + " (" + table.channel() + ")"));
+        return new Channels(RunScope.channels(settings, table, () -> window.isEmpty() ? List.of()
+                        : discovery.channelsIn(window.get().ship(), window.get().start(), window.get().end()), mapping, pools.control()),
+                "those of the sample chunk and the wide table; the source was not searched");
+    }
+
+    /** The chunk query's plan, the timed sample and the chunk size; returns the advice, or null when nothing could be timed. */
+    private Diagnosis.Advice sample(SampleChunk sample, SampleWindow window, long tableRows, List<Limit> limits, List<Finding> findings)
+            throws SQLException {
+        ChunkPlan plan = sample.explain(window);
+        Finding planFinding = sample.planFinding(plan, settings.shipColumn(), settings.timeColumn(), tableRows);
+        findings.add(planFinding);
+        SampleChunk.Measurement m;
+        try {
+            m = sample.measure(window, plan, settings.chunkSize());
+        } catch (SampleChunk.SampleFailed e) {
+            findings.add(e.finding());
+            return null;
+        }
+        findings.add(sample.sampleFinding(m, plan, window));
+        if (m.sample().narrowRows() == 0) {
+            return null;
+        }
+        ChunkSizeAdvisor.Recommendation r = ChunkSizeAdvisor.advise(m.rowsPerChunk(), settings.chunkSize(), m.sample().rowsPerSecond(),
+                limits, settings.minChunkSize());
+        Finding size = ChunkSizeAdvisor.finding(r);
+        if (planFinding.verdict() != Verdict.OK && plan.scansTable()) {
+            // the estimate scales with the chunk's rows, but a Seq Scan costs the whole table whatever the window
+            size = new Finding(size.check(), size.verdict(), size.value(), size.advice() + "; but with a Seq Scan every chunk reads"
+                    + " the whole table, so no chunk size makes chunks quick: add the index first");
+        }
+        findings.add(size);
+        return advice(r, m);
     }
 
     private List<Server> servers() throws SQLException {
@@ -182,17 +219,6 @@ public final class Doctor {
             return Finding.warn("ships", value, "nothing to migrate, and no chunk to sample; check " + Settings.FROM + " and " + Settings.TO);
         }
         return Finding.ok("ships", value, "");
-    }
-
-    private Finding channelDiscovery(SourceIndexes indexes) {
-        Optional<SourceIndexes.Index> index = indexes.leadingWith(settings.channelColumn());
-        if (index.isPresent()) {
-            return Finding.ok("channel discovery", "index " + index.get().name() + " leads with " + settings.channelColumn(),
-                    "a run finds the channels with one index probe each");
-        }
-        return Finding.warn("channel discovery", "no index leads with " + settings.channelColumn(),
-                "a run finds the channels with one scan of the table per channel; list them in " + Settings.CHANNELS
-                        + " or CREATE INDEX ON " + settings.sourceTable() + " (" + settings.channelColumn() + ")");
     }
 
     private static Diagnosis.Advice advice(ChunkSizeAdvisor.Recommendation r, SampleChunk.Measurement m) {
