@@ -41,7 +41,8 @@ final class ServerChecks {
         Duration ours = settings.statementTimeout();
         String oursText = Settings.STATEMENT_TIMEOUT + "=" + ours;
         if (s.isSet() && (ours.isZero() || s.duration().compareTo(ours) < 0)) {
-            return Finding.warn(check, s.describe() + ", shorter than " + oursText + ", so it applies",
+            return Finding.warn(check, s.describe() + (ours.isZero() ? "; " + oursText + " sets none" : ", shorter than " + oursText)
+                            + ", so it applies",
                     "statements running longer are cancelled (SQLState 57014) and their chunks split; the recommended chunk size"
                             + " keeps each under " + Durations.human(target.duration()) + "; or lift it for the migrator's role: ALTER ROLE "
                             + server.settings().user() + " SET statement_timeout = 0 (the migrator still applies its own " + ours + ")");
@@ -59,7 +60,7 @@ final class ServerChecks {
         String oursText = Settings.IDLE_IN_TX_TIMEOUT + "=" + ours;
         boolean serverWins = s.isSet() && (ours.isZero() || s.duration().compareTo(ours) < 0);
         Duration effective = serverWins ? s.duration() : ours;
-        String value = s.describe() + (serverWins ? ", shorter than " + oursText + ", so it applies"
+        String value = s.describe() + (serverWins ? (ours.isZero() ? "; " + oursText + " sets none" : ", shorter than " + oursText) + ", so it applies"
                 : "; the migrator's sessions use " + (ours.isZero() ? "none (" + oursText + ")" : oursText));
         if (effective.isZero()) {
             return Finding.warn(check, value, "a write whose connection was silently dropped keeps its chunk window locked until TCP"
