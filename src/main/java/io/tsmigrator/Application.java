@@ -5,6 +5,7 @@ import io.tsmigrator.config.Secrets;
 import io.tsmigrator.config.Settings;
 import io.tsmigrator.config.SettingsLoader;
 import io.tsmigrator.replay.ReplayRequest;
+import io.tsmigrator.run.DoctorCommand;
 import io.tsmigrator.run.Environment;
 import io.tsmigrator.run.GracefulShutdown;
 import io.tsmigrator.run.MigrationRun;
@@ -35,8 +36,10 @@ public final class Application {
                      marked replayed with the outcome. Filters: --ship=ID[,ID] --sql-state=57014
                      --since=2024-01-31T00:00:00Z --id=N[,N]; --csv=FILE queues the windows of a CSV
                      file with the header ship_id,start,end (e.g. the old tool's failed-chunk list)
+              doctor preflight: server limits, pools, the chunk query's plan, a timed sample chunk, the wide
+                     table and mapping, each ok/warn/fail with advice, and a recommended chunk size; exit 2 on a fail
               help   show this text
-            options: --json prints plan, report and replay's outcome as JSON
+            options: --json prints plan, report, doctor and replay's outcome as JSON
             settings: every key of config/application.properties, e.g. --migrator.chunk-size=PT20M;
             also from environment variables (MIGRATOR_CHUNK_SIZE) and -D system properties.""";
 
@@ -86,12 +89,13 @@ public final class Application {
                 case "plan" -> withEnvironment(settings, env -> new PlanCommand(env, out, asJson).execute());
                 case "report" -> withEnvironment(settings, env -> new ReportCommand(env, out, asJson).execute());
                 case "verify" -> withEnvironment(settings, env -> new VerifyCommand(env, out).execute());
+                case "doctor" -> diagnose(settings, env -> new DoctorCommand(env, out, asJson).execute());
                 case "help" -> {
                     out.println(USAGE);
                     yield ExitCodes.OK;
                 }
                 default -> {
-                    err.println("error: unknown command '" + command + "'; expected one of: run, plan, report, verify, replay, help");
+                    err.println("error: unknown command '" + command + "'; expected one of: run, plan, report, verify, replay, doctor, help");
                     yield ExitCodes.INVALID_CONFIGURATION;
                 }
             };
@@ -142,6 +146,14 @@ public final class Application {
     private static int withEnvironment(Settings settings, Command command) throws Exception {
         settings.validate();
         try (Environment env = Environment.open(settings)) {
+            return command.execute(env);
+        }
+    }
+
+    /** Like {@link #withEnvironment}, but a short connection budget is one of the findings rather than the end. */
+    private static int diagnose(Settings settings, Command command) throws Exception {
+        settings.validate();
+        try (Environment env = Environment.openForDiagnosis(settings)) {
             return command.execute(env);
         }
     }

@@ -44,7 +44,8 @@ public final class Pools implements AutoCloseable {
         this.aggregation = new HikariDataSource(aggregationConfig);
     }
 
-    private static final int AGGREGATION_POOL_SIZE = 2;
+    /** Connections of the aggregation repository's pool. */
+    public static final int AGGREGATION_POOL_SIZE = 2;
 
     /** Each consumer may touch the ledger while the planner, the lease keeper and the aggregator do too. */
     public static int controlPoolSize(int parallelism) {

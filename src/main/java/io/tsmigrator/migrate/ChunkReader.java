@@ -58,14 +58,7 @@ final class ChunkReader {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.unwrap(PGStatement.class).setPrepareThreshold(-1);
                 ps.setFetchSize(fetchSize);
-                ps.setString(1, chunk.ship());
-                Times.bind(ps, 2, chunk.start(), source.timeType());
-                Times.bind(ps, 3, chunk.end(), source.timeType());
-                if (!channelFilter.isEmpty()) {
-                    Array filter = c.createArrayOf(source.channelType().isInteger() ? "int8" : "text",
-                            source.channelType().isInteger() ? channelFilter.stream().map(Long::valueOf).toArray() : channelFilter.toArray());
-                    ps.setArray(4, filter);
-                }
+                bind(c, ps, chunk);
                 try (ResultSet rs = ps.executeQuery()) {
                     requireBinary(rs);
                     while (rs.next()) {
@@ -88,6 +81,30 @@ final class ChunkReader {
             }
         }
         return pivot;
+    }
+
+    /** The plan PostgreSQL makes for this chunk's query ({@code EXPLAIN (FORMAT JSON)}), with the chunk's own values bound. */
+    String explain(Chunk chunk) throws SQLException {
+        try (Connection c = read.getConnection(); PreparedStatement ps = c.prepareStatement("EXPLAIN (FORMAT JSON) " + sql)) {
+            bind(c, ps, chunk);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                String plan = rs.getString(1);
+                Transactions.endRead(c);
+                return plan;
+            }
+        }
+    }
+
+    private void bind(Connection c, PreparedStatement ps, Chunk chunk) throws SQLException {
+        ps.setString(1, chunk.ship());
+        Times.bind(ps, 2, chunk.start(), source.timeType());
+        Times.bind(ps, 3, chunk.end(), source.timeType());
+        if (!channelFilter.isEmpty()) {
+            Array filter = c.createArrayOf(source.channelType().isInteger() ? "int8" : "text",
+                    source.channelType().isInteger() ? channelFilter.stream().map(Long::valueOf).toArray() : channelFilter.toArray());
+            ps.setArray(4, filter);
+        }
     }
 
     private static void requireBinary(ResultSet rs) throws SQLException {

@@ -13,6 +13,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,14 +29,29 @@ public final class Environment implements AutoCloseable {
     private final Settings settings;
     private final Pools pools;
     private final EmbeddedDatabase embedded;
+    private final List<ConnectionBudget> budgets;
 
-    private Environment(Settings settings, Pools pools, EmbeddedDatabase embedded) {
+    private Environment(Settings settings, Pools pools, EmbeddedDatabase embedded, List<ConnectionBudget> budgets) {
         this.settings = settings;
         this.pools = pools;
         this.embedded = embedded;
+        this.budgets = budgets;
     }
 
+    /** Opens the databases; a server without connections to spare for the run is refused with one line. */
     public static Environment open(Settings settings) throws IOException, SQLException {
+        return open(settings, true);
+    }
+
+    /**
+     * Opens the databases for {@code doctor}: a short connection budget is measured but not refused,
+     * so that it is reported with everything else instead of hiding the other findings.
+     */
+    public static Environment openForDiagnosis(Settings settings) throws IOException, SQLException {
+        return open(settings, false);
+    }
+
+    private static Environment open(Settings settings, boolean enforceBudget) throws IOException, SQLException {
         EmbeddedDatabase embedded = null;
         if (!settings.hasSourceUrl()) {
             LOG.info("{} is empty: starting an embedded PostgreSQL with a demo fleet of {} ships x {} channels x {} h at 1 Hz",
@@ -44,17 +61,18 @@ public final class Environment implements AutoCloseable {
                     Settings.SOURCE_PASSWORD, ""));
         }
         Pools pools = null;
+        List<ConnectionBudget> budgets = new ArrayList<>();
         try {
             int parallelism = settings.parallelism();
-            boolean oneDatabase = settings.raw(Settings.TARGET_URL).isEmpty() || settings.targetUrl().equals(settings.sourceUrl());
+            boolean oneDatabase = sameDatabase(settings);
             int targetNeeds = Pools.connectionsNeeded(parallelism) - parallelism;
             try (Connection source = connect(settings, Settings.SOURCE_URL, settings.sourceUrl(), settings.sourceUsername(), settings.sourcePassword())) {
-                ConnectionBudget.check(source, oneDatabase ? Pools.connectionsNeeded(parallelism) : parallelism,
-                        oneDatabase ? "source and target" : "source", parallelism);
+                budgets.add(budget(source, oneDatabase ? Pools.connectionsNeeded(parallelism) : parallelism,
+                        oneDatabase ? "source and target" : "source", parallelism, enforceBudget));
             }
             if (!oneDatabase) {
                 try (Connection target = connect(settings, Settings.TARGET_URL, settings.targetUrl(), settings.targetUsername(), settings.targetPassword())) {
-                    ConnectionBudget.check(target, targetNeeds, "target", parallelism);
+                    budgets.add(budget(target, targetNeeds, "target", parallelism, enforceBudget));
                 }
             }
             pools = new Pools(settings);
@@ -71,7 +89,15 @@ public final class Environment implements AutoCloseable {
             }
             throw e;
         }
-        return new Environment(settings, pools, embedded);
+        return new Environment(settings, pools, embedded, List.copyOf(budgets));
+    }
+
+    private static ConnectionBudget budget(Connection c, int needed, String what, int parallelism, boolean enforce) throws SQLException {
+        return enforce ? ConnectionBudget.check(c, needed, what, parallelism) : ConnectionBudget.measure(c, needed, what, parallelism);
+    }
+
+    private static boolean sameDatabase(Settings settings) {
+        return settings.raw(Settings.TARGET_URL).isEmpty() || settings.targetUrl().equals(settings.sourceUrl());
     }
 
     /** One direct connection, so an unreachable server fails in the connect timeout, not the pool's. */
@@ -107,6 +133,30 @@ public final class Environment implements AutoCloseable {
 
     public Pools pools() {
         return pools;
+    }
+
+    /** Whether source and target are one database (then their pools share one server's connections). */
+    public boolean sameDatabase() {
+        return sameDatabase(settings);
+    }
+
+    /** The connection budgets measured at open: the source's, and the target's when it is another database. */
+    public List<ConnectionBudget> budgets() {
+        return budgets;
+    }
+
+    /**
+     * A connection outside the pools, without the migrator's session settings: it starts as every
+     * session of this role in the source database does (server configuration, ALTER DATABASE,
+     * ALTER ROLE, options in the URL), so it shows the limits the migrator's sessions tighten.
+     */
+    public Connection plainSourceSession() {
+        return connect(settings, Settings.SOURCE_URL, settings.sourceUrl(), settings.sourceUsername(), settings.sourcePassword());
+    }
+
+    /** Like {@link #plainSourceSession()}, for the target database. */
+    public Connection plainTargetSession() {
+        return connect(settings, Settings.TARGET_URL, settings.targetUrl(), settings.targetUsername(), settings.targetPassword());
     }
 
     @Override

@@ -39,13 +39,8 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Properties;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -85,7 +80,7 @@ public final class MigrationRun {
         schema.create(pools.control());
         Discovery discovery = new Discovery(pools.read(), source);
         ChannelMapping mapping = ChannelMapping.from(settings);
-        List<String> channels = channels(settings, source, discovery, mapping, pools.control());
+        List<String> channels = RunScope.channels(settings, source, discovery, mapping, pools.control());
         WideTable wide = WideTable.prepare(pools.control(), settings, source, channels, mapping);
         String owner = ownerId();
         ChunkLedger ledger = new ChunkLedger(pools.control(), schema, settings.targetTable());
@@ -195,38 +190,6 @@ public final class MigrationRun {
         // ship could never complete. The rows are this process's own, so these packages are safe.
         repository.setDeserializationFilter("java.**;org.apache.camel.**;org.postgresql.**;org.springframework.**;com.zaxxer.hikari.**;!*");
         return repository;
-    }
-
-    private static List<String> channels(Settings settings, SourceTable source, Discovery discovery, ChannelMapping mapping,
-                                         javax.sql.DataSource target) throws SQLException {
-        List<String> configured = settings.channels();
-        Set<String> channels = new LinkedHashSet<>();
-        if (!configured.isEmpty()) {
-            channels.addAll(configured);
-        } else {
-            channels.addAll(WideTable.existingChannels(target, settings, mapping));
-            channels.addAll(discovery.channels());
-        }
-        List<String> sorted = new ArrayList<>();
-        for (String channel : channels) {
-            if (source.channelType().isInteger()) {
-                try {
-                    sorted.add(String.valueOf(Long.parseLong(channel.trim())));
-                } catch (NumberFormatException e) {
-                    if (!configured.isEmpty()) {
-                        throw InvalidSettingException.of(Settings.CHANNELS, channel, "integer channel ids, because " + Settings.CHANNEL_COLUMN + " is " + source.channelType().name());
-                    }
-                }
-            } else {
-                sorted.add(channel);
-            }
-        }
-        if (source.channelType().isInteger()) {
-            sorted.sort(Comparator.comparingLong(Long::parseLong));
-        } else {
-            sorted.sort(Comparator.naturalOrder());
-        }
-        return List.copyOf(new LinkedHashSet<>(sorted));
     }
 
     /**

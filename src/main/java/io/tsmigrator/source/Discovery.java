@@ -45,6 +45,28 @@ public final class Discovery {
         }
     }
 
+    /**
+     * The channels of one ship's window: a range of an index on (ship, time), cheap where discovering
+     * every channel is not (without an index leading with the channel, each step scans the table).
+     */
+    public List<String> channelsIn(String ship, Instant start, Instant end) throws SQLException {
+        String sql = "SELECT DISTINCT " + source.channel() + "::text FROM " + source.table() + " WHERE " + source.ship() + " = ? AND "
+                + source.time() + " >= ? AND " + source.time() + " < ? AND " + source.channel() + " IS NOT NULL";
+        List<String> values = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, ship);
+            Times.bind(ps, 2, start, source.timeType());
+            Times.bind(ps, 3, end, source.timeType());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    values.add(rs.getString(1));
+                }
+            }
+            Transactions.endRead(c);
+        }
+        return values;
+    }
+
     /** First and last reading of a ship, or null when it has none. */
     public Instant[] bounds(String ship) throws SQLException {
         String sql = "SELECT min(" + source.time() + "), max(" + source.time() + ") FROM " + source.table()

@@ -28,6 +28,16 @@ public final class Fleet {
     /** A fleet read every {@code stepSeconds}; 1 gives production-like density (93 channels at 1 Hz). */
     public static void create(TestDb db, String table, String shipType, String channelType, String timeType, String valueType,
                               List<Integer> ships, List<Integer> channels, int hours, int stepSeconds) {
+        create(db, table, shipType, channelType, timeType, valueType, ships, channels, hours, stepSeconds, true);
+    }
+
+    /** The standard table read every {@code stepSeconds}, without the index on (ship_id, created_time, data_channel_id). */
+    public static void createWithoutIndex(TestDb db, String table, List<Integer> ships, List<Integer> channels, int hours, int stepSeconds) {
+        create(db, table, "integer", "integer", "timestamptz", "double precision", ships, channels, hours, stepSeconds, false);
+    }
+
+    private static void create(TestDb db, String table, String shipType, String channelType, String timeType, String valueType,
+                               List<Integer> ships, List<Integer> channels, int hours, int stepSeconds, boolean indexed) {
         String schema = table.contains(".") ? table.substring(0, table.indexOf('.')) : "public";
         String shipList = ships.stream().map(String::valueOf).collect(Collectors.joining(","));
         String channelList = channels.stream().map(String::valueOf).collect(Collectors.joining(","));
@@ -51,7 +61,7 @@ public final class Fleet {
                 "INSERT INTO " + table + " SELECT ship_id, data_channel_id, created_time, value + 1::" + valueType + " FROM " + table + " WHERE random() < 0.004 AND value IS NOT NULL",
                 "INSERT INTO " + table + " SELECT ship_id, data_channel_id, created_time, value - 1::" + valueType + " FROM " + table + " WHERE random() < 0.004 AND value IS NOT NULL",
                 "INSERT INTO " + table + " SELECT ship_id, data_channel_id, created_time, NULL FROM " + table + " WHERE random() < 0.004",
-                "CREATE INDEX ON " + table + " (ship_id, created_time, data_channel_id)",
+                indexed ? "CREATE INDEX ON " + table + " (ship_id, created_time, data_channel_id)" : "SELECT 'no index'",
                 "ANALYZE " + table);
     }
 }

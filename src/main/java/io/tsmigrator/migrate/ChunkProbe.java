@@ -1,0 +1,51 @@
+package io.tsmigrator.migrate;
+
+import io.tsmigrator.ledger.Chunk;
+import io.tsmigrator.source.SourceTable;
+
+import javax.sql.DataSource;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A chunk's read side without its write: the plan of the chunk query and one read-and-pivot of a
+ * window, through the same {@link ChunkReader} and {@link WidePivot} a run uses, so that
+ * {@code doctor} examines exactly what a run would execute. Nothing is written.
+ */
+public final class ChunkProbe {
+
+    /** One window read and pivoted. */
+    public record Sample(long narrowRows, long wideRows, Duration elapsed) {
+
+        public double rowsPerSecond() {
+            return narrowRows / Math.max(elapsed.toNanos() / 1e9, 1e-6);
+        }
+    }
+
+    private final ChunkReader reader;
+
+    /**
+     * @param channels wide columns' channel ids, in column order
+     * @param channelFilter when not empty, only these channels are read
+     */
+    public ChunkProbe(DataSource read, SourceTable source, List<String> channels, List<String> channelFilter, int fetchSize) {
+        this.reader = new ChunkReader(read, source, channels, channelFilter, fetchSize);
+    }
+
+    /** {@code EXPLAIN (FORMAT JSON)} of the chunk query for a ship's window. */
+    public String explain(String ship, Instant start, Instant end) throws SQLException {
+        return reader.explain(probe(ship, start, end));
+    }
+
+    public Sample read(String ship, Instant start, Instant end) throws SQLException {
+        long started = System.nanoTime();
+        WidePivot pivot = reader.read(probe(ship, start, end));
+        return new Sample(pivot.narrowRows(), pivot.rows(), Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private static Chunk probe(String ship, Instant start, Instant end) {
+        return new Chunk(0, ship, start, end, 0);
+    }
+}
