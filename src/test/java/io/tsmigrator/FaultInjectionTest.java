@@ -161,12 +161,7 @@ class FaultInjectionTest {
     void aPermanentFaultOnOneShipIsDeadLetteredWhileTheOthersComplete() {
         TestDb db = new TestDb();
         Fleet.create(db, SOURCE, List.of(1, 2, 3), List.of(1, 2, 3), 2);
-        db.execute("CREATE TABLE " + WIDE + " (ship_id integer NOT NULL, created_time timestamptz NOT NULL, ch_1 double precision,"
-                        + " ch_2 double precision, ch_3 double precision, PRIMARY KEY (ship_id, created_time))",
-                "CREATE FUNCTION tenant.refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-                        + " IF NEW.ship_id = 2 THEN RAISE EXCEPTION 'ship 2 rows are refused by policy' USING ERRCODE = '23514'; END IF;"
-                        + " RETURN NEW; END $$",
-                "CREATE TRIGGER refuse BEFORE INSERT ON " + WIDE + " FOR EACH ROW EXECUTE FUNCTION tenant.refuse()");
+        Fleet.wideTableRefusing(db, WIDE, List.of(1, 2, 3), 2, "ship 2 rows are refused by policy");
 
         Cli result = Cli.run(db.runArgs("--migrator.chunk-size=PT30M"));
 

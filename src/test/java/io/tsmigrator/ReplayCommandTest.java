@@ -29,12 +29,7 @@ class ReplayCommandTest {
     void deadLettersOfAFixedFaultReplayToACompleteLedgerAndKeepTheirHistory() {
         TestDb db = new TestDb();
         Fleet.create(db, SOURCE, List.of(1, 2, 3), CHANNELS, 2);
-        db.execute("CREATE TABLE " + WIDE + " (ship_id integer NOT NULL, created_time timestamptz NOT NULL, ch_1 double precision,"
-                        + " ch_2 double precision, ch_3 double precision, PRIMARY KEY (ship_id, created_time))",
-                "CREATE FUNCTION tenant.refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-                        + " IF NEW.ship_id = 3 THEN RAISE EXCEPTION 'ship 3 rows are refused by policy' USING ERRCODE = '23514'; END IF;"
-                        + " RETURN NEW; END $$",
-                "CREATE TRIGGER refuse BEFORE INSERT ON " + WIDE + " FOR EACH ROW EXECUTE FUNCTION tenant.refuse()");
+        Fleet.wideTableRefusing(db, WIDE, CHANNELS, 3, "ship 3 rows are refused by policy");
         assertEquals(3, Cli.run(db.runArgs("--migrator.chunk-size=PT30M")).exitCode());
         long letters = db.count("SELECT count(*) FROM migrator.dead_letter WHERE ship_id = '3'");
         assertTrue(letters >= 4, "ship 3's chunks are dead letters: " + letters);

@@ -20,11 +20,7 @@ class ReportCommandTest {
     void showsPerShipStatusDeadLettersAndFailuresBySqlState() {
         TestDb db = new TestDb();
         Fleet.create(db, "tenant.tbl_data_timeseries", List.of(1, 2, 3), List.of(1, 2), 2);
-        db.execute("CREATE TABLE " + WIDE + " (ship_id integer NOT NULL, created_time timestamptz NOT NULL, ch_1 double precision,"
-                        + " ch_2 double precision, PRIMARY KEY (ship_id, created_time))",
-                "CREATE FUNCTION tenant.refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-                        + " IF NEW.ship_id = 3 THEN RAISE EXCEPTION 'ship 3 is refused' USING ERRCODE = '23514'; END IF; RETURN NEW; END $$",
-                "CREATE TRIGGER refuse BEFORE INSERT ON " + WIDE + " FOR EACH ROW EXECUTE FUNCTION tenant.refuse()");
+        Fleet.wideTableRefusing(db, WIDE, List.of(1, 2), 3, "ship 3 is refused");
         assertEquals(3, Cli.run(db.runArgs("--migrator.chunk-size=PT30M")).exitCode());
 
         Cli report = Cli.run(db.commandArgs("report"));

@@ -1,4 +1,5 @@
 /**
- * The persistent dead-letter channel's end: failed chunks filed with their cause.
+ * The persistent dead-letter channel's end: failed chunks filed with their cause, and read back for
+ * {@code replay} and {@code report}.
  */
 package io.tsmigrator.deadletter;

@@ -59,18 +59,19 @@ public class ChunkLedger {
     }
 
     List<Instant[]> uncovered(Connection c, String ship, Instant start, Instant end) throws SQLException {
-        // Each window's gap is measured from the furthest end of the windows before it; only
-        // windows without a parent count, split halves lie inside theirs.
-        String windows = "SELECT window_start, window_end FROM " + chunk
-                + " WHERE job = ? AND ship_id = ? AND parent_id IS NULL AND window_end > ? AND window_start < ?";
-        String sql = "SELECT gap_start, gap_end FROM (SELECT greatest(coalesce(max(window_end) OVER (ORDER BY window_start, window_end"
-                + " ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), ?), ?) AS gap_start, window_start AS gap_end FROM (" + windows + ") w) g"
+        // Each window's gap is measured from the furthest end of the windows before it (greatest()
+        // ignores the NULL before the first); only windows without a parent count, split halves
+        // lie inside theirs.
+        String sql = "WITH w AS (SELECT window_start, window_end FROM " + chunk
+                + "   WHERE job = ? AND ship_id = ? AND parent_id IS NULL AND window_end > ? AND window_start < ?)"
+                + " SELECT gap_start, gap_end FROM (SELECT greatest(max(window_end) OVER (ORDER BY window_start, window_end"
+                + "   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), ?) AS gap_start, window_start AS gap_end FROM w) g"
                 + " WHERE gap_end > gap_start"
-                + " UNION ALL SELECT greatest(max(window_end), ?), ? FROM (" + windows + ") w HAVING coalesce(max(window_end), ?) < ?"
+                + " UNION ALL SELECT greatest(max(window_end), ?), ? FROM w HAVING greatest(max(window_end), ?) < ?"
                 + " ORDER BY 1";
         List<Instant[]> gaps = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            Object[] params = {utc(start), utc(start), job, ship, utc(start), utc(end), utc(start), utc(end), job, ship, utc(start), utc(end), utc(start), utc(end)};
+            Object[] params = {job, ship, utc(start), utc(end), utc(start), utc(start), utc(end), utc(start), utc(end)};
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);
             }

@@ -1,5 +1,6 @@
 package io.tsmigrator.replay;
 
+import io.tsmigrator.deadletter.DeadLetter;
 import io.tsmigrator.ledger.Requeue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * What a {@code replay} command line asks for: dead letters filtered by ship, SQLState, time of
@@ -72,7 +73,7 @@ public record ReplayRequest(List<String> ships, String sqlState, Instant since, 
             parts.add("--since=" + since);
         }
         if (!ids.isEmpty()) {
-            parts.add("--id=" + ids.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElse(""));
+            parts.add("--id=" + ids.stream().map(String::valueOf).collect(Collectors.joining(",")));
         }
         return parts.isEmpty() ? "any open dead letter" : String.join(" ", parts);
     }

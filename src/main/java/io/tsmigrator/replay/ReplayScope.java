@@ -1,13 +1,14 @@
 package io.tsmigrator.replay;
 
 import io.tsmigrator.config.InvalidSettingException;
+import io.tsmigrator.deadletter.DeadLetter;
 import io.tsmigrator.source.Discovery;
 
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.HashMap;
 
 /** Which ships a replay touches, and the check that every ship it names has readings in the source. */
 public final class ReplayScope {

@@ -1,5 +1,7 @@
 package io.tsmigrator.report;
 
+import io.tsmigrator.deadletter.DeadLetter;
+import io.tsmigrator.deadletter.DeadLetterSelection;
 import io.tsmigrator.ledger.ControlSchema;
 
 import javax.sql.DataSource;
@@ -29,16 +31,12 @@ public final class LedgerReport {
     public record FailureGroup(String sqlState, String kind, String error, long count) {
     }
 
-    /** A dead letter as the report lists it; {@code replayOutcome} is null until it is replayed. */
-    public record DeadLetterLine(long id, String ship, String window, String sqlState, String failedAt, String replayOutcome) {
-    }
-
     /**
      * @param replayOutcomes replayed dead letters per outcome (done, failed, queued), in that order
      * @param latestDeadLetters the most recent dead letters, newest first, with their replay outcome
      */
     public record Report(String job, List<ShipStatus> ships, Durations durations, List<FailureGroup> failures,
-                         long openDeadLetters, long deadLetters, Map<String, Long> replayOutcomes, List<DeadLetterLine> latestDeadLetters,
+                         long openDeadLetters, long deadLetters, Map<String, Long> replayOutcomes, List<DeadLetter> latestDeadLetters,
                          java.util.Optional<FixedCutoff.Signature> cutoff) {
     }
 
@@ -87,11 +85,7 @@ public final class LedgerReport {
             Map<String, Long> outcomes = new LinkedHashMap<>();
             query(c, "SELECT replay_outcome, count(*) FROM " + schema.table("dead_letter") + " WHERE job = ? AND replay_outcome IS NOT NULL"
                     + " GROUP BY 1 ORDER BY 1", job, rs -> outcomes.put(rs.getString(1), rs.getLong(2)));
-            List<DeadLetterLine> latest = new ArrayList<>();
-            query(c, "SELECT id, ship_id, window_start, window_end, coalesce(sql_state, '-'), failed_at, replay_outcome FROM " + schema.table("dead_letter")
-                    + " WHERE job = ? ORDER BY id DESC LIMIT " + LATEST_DEAD_LETTERS, job, rs -> latest.add(new DeadLetterLine(rs.getLong(1),
-                    rs.getString(2), "[" + instant(rs, 3) + ", " + instant(rs, 4) + ")", rs.getString(5),
-                    instant(rs, 6).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(), rs.getString(7))));
+            List<DeadLetter> latest = new DeadLetterSelection(dataSource, schema, job).latest(LATEST_DEAD_LETTERS);
             return new Report(job, ships, durations[0], failures, letters[0], letters[1], outcomes, latest, FixedCutoff.find(elapsed));
         }
     }
@@ -109,10 +103,6 @@ public final class LedgerReport {
                 }
             }
         }
-    }
-
-    private static java.time.Instant instant(ResultSet rs, int column) throws SQLException {
-        return rs.getTimestamp(column).toInstant();
     }
 
     private static boolean exists(Connection c, String table) throws SQLException {

@@ -4,6 +4,8 @@ import io.tsmigrator.ExitCodes;
 import io.tsmigrator.config.InvalidSettingException;
 import io.tsmigrator.config.Settings;
 import io.tsmigrator.db.Pools;
+import io.tsmigrator.deadletter.DeadLetter;
+import io.tsmigrator.deadletter.DeadLetterSelection;
 import io.tsmigrator.deadletter.DeadLetters;
 import io.tsmigrator.failure.ChunkSplitter;
 import io.tsmigrator.failure.FailureClassifier;
@@ -15,8 +17,6 @@ import io.tsmigrator.migrate.ChunkMigrator;
 import io.tsmigrator.plan.ChunkClaims;
 import io.tsmigrator.plan.ChunkPlanner;
 import io.tsmigrator.plan.RunScope;
-import io.tsmigrator.replay.DeadLetter;
-import io.tsmigrator.replay.DeadLetterSelection;
 import io.tsmigrator.replay.ReplayQueue;
 import io.tsmigrator.replay.ReplayRequest;
 import io.tsmigrator.replay.ReplayScope;
@@ -94,7 +94,7 @@ public final class MigrationRun {
             replayQueue = ReplayQueue.empty();
         } else {
             ReplayScope.checkShips(replay, discovery, settings.sourceTable());
-            replayed = replay.replaysDeadLetters() ? letters.open(replay) : List.of();
+            replayed = replay.replaysDeadLetters() ? letters.open(replay.ships(), replay.sqlState(), replay.since(), replay.ids()) : List.of();
             if (replayed.isEmpty() && replay.windows().isEmpty()) {
                 new ReplaySummary(out, json).nothingToReplay(replay.describeFilters());
                 return ExitCodes.OK;

@@ -1,6 +1,6 @@
 package io.tsmigrator.run;
 
-import io.tsmigrator.replay.DeadLetter;
+import io.tsmigrator.deadletter.DeadLetter;
 import io.tsmigrator.replay.ImportedWindow;
 
 import java.io.PrintStream;
@@ -38,7 +38,7 @@ final class ReplaySummary {
         if (!letters.isEmpty()) {
             out.printf("%-8s %-20s %-54s %-7s %s%n", "replayed", "ship", "window", "failed", "outcome");
             for (DeadLetter l : letters) {
-                out.printf("%-8d %-20s %-54s %-7s %s%n", l.id(), l.ship(), window(l), l.sqlState() == null ? "-" : l.sqlState(), l.replayOutcome());
+                out.printf("%-8d %-20s %-54s %-7s %s%n", l.id(), l.ship(), l.window(), l.sqlState() == null ? "-" : l.sqlState(), l.replayOutcome());
             }
         }
         if (!windows.isEmpty()) {
@@ -52,7 +52,7 @@ final class ReplaySummary {
         for (int i = 0; i < letters.size(); i++) {
             DeadLetter l = letters.get(i);
             sb.append(i == 0 ? "" : ",").append("{\"id\":").append(l.id()).append(",\"ship\":").append(Json.quote(l.ship()))
-                    .append(",\"window\":").append(Json.quote(window(l))).append(",\"sqlState\":")
+                    .append(",\"window\":").append(Json.quote(l.window())).append(",\"sqlState\":")
                     .append(l.sqlState() == null ? "null" : Json.quote(l.sqlState())).append(",\"outcome\":").append(Json.quote(l.replayOutcome())).append('}');
         }
         sb.append(String.format(Locale.ROOT, "],\"importedWindows\":%d,\"unfinishedChunks\":%d,\"failedChunks\":%d", windows.size(), unfinished, failed));
@@ -60,9 +60,5 @@ final class ReplaySummary {
             sb.append(",\"message\":").append(Json.quote(message));
         }
         out.println(sb.append('}'));
-    }
-
-    private static String window(DeadLetter l) {
-        return "[" + l.start() + ", " + l.end() + ")";
     }
 }

@@ -2,11 +2,13 @@ package io.tsmigrator.run;
 
 import io.tsmigrator.ExitCodes;
 import io.tsmigrator.config.Settings;
+import io.tsmigrator.deadletter.DeadLetter;
 import io.tsmigrator.ledger.ControlSchema;
 import io.tsmigrator.report.LedgerReport;
 
 import java.io.PrintStream;
 import java.sql.SQLException;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 
 /** {@code report}: a job's progress, durations, retries, splits and failures, from the ledger; reads only. */
@@ -54,8 +56,8 @@ public final class ReportCommand {
         out.printf("dead letters: %d open, %d in all%s%n", r.openDeadLetters(), r.deadLetters(), replayed);
         if (!r.latestDeadLetters().isEmpty()) {
             out.printf("  %-6s %-20s %-54s %-6s %-21s %s%n", "id", "ship", "window", "state", "failed at", "replay");
-            for (LedgerReport.DeadLetterLine l : r.latestDeadLetters()) {
-                out.printf("  %-6d %-20s %-54s %-6s %-21s %s%n", l.id(), l.ship(), l.window(), l.sqlState(), l.failedAt(),
+            for (DeadLetter l : r.latestDeadLetters()) {
+                out.printf("  %-6d %-20s %-54s %-6s %-21s %s%n", l.id(), l.ship(), l.window(), sqlState(l), failedAt(l),
                         l.replayOutcome() == null ? "open" : l.replayOutcome());
             }
         }
@@ -68,6 +70,14 @@ public final class ReportCommand {
             }
         }
         r.cutoff().ifPresent(c -> out.println("fixed cutoff: " + c.describe()));
+    }
+
+    private static String sqlState(DeadLetter l) {
+        return l.sqlState() == null ? "-" : l.sqlState();
+    }
+
+    private static String failedAt(DeadLetter l) {
+        return l.failedAt().truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
     private void printJson(LedgerReport.Report r) {
@@ -90,10 +100,10 @@ public final class ReportCommand {
         });
         sb.append("},\"latest\":[");
         for (int i = 0; i < r.latestDeadLetters().size(); i++) {
-            LedgerReport.DeadLetterLine l = r.latestDeadLetters().get(i);
+            DeadLetter l = r.latestDeadLetters().get(i);
             sb.append(i == 0 ? "" : ",").append("{\"id\":").append(l.id()).append(",\"ship\":").append(Json.quote(l.ship()))
-                    .append(",\"window\":").append(Json.quote(l.window())).append(",\"sqlState\":").append(Json.quote(l.sqlState()))
-                    .append(",\"failedAt\":").append(Json.quote(l.failedAt())).append(",\"replay\":")
+                    .append(",\"window\":").append(Json.quote(l.window())).append(",\"sqlState\":").append(Json.quote(sqlState(l)))
+                    .append(",\"failedAt\":").append(Json.quote(failedAt(l))).append(",\"replay\":")
                     .append(l.replayOutcome() == null ? "null" : Json.quote(l.replayOutcome())).append('}');
         }
         sb.append("]}");

@@ -64,4 +64,20 @@ public final class Fleet {
                 indexed ? "CREATE INDEX ON " + table + " (ship_id, created_time, data_channel_id)" : "SELECT 'no index'",
                 "ANALYZE " + table);
     }
+
+    /**
+     * A permanent fault: the wide table (ship, time and a {@code ch_N} column per channel) exists
+     * with a trigger {@code refuse} that rejects every row of {@code ship} with SQLState 23514 and
+     * {@code message}; {@code DROP TRIGGER refuse ON <wide>} removes the fault.
+     */
+    public static void wideTableRefusing(TestDb db, String wide, List<Integer> channels, int ship, String message) {
+        String columns = channels.stream().map(c -> ", ch_" + c + " double precision").collect(Collectors.joining());
+        String schema = wide.substring(0, wide.indexOf('.'));
+        db.execute("CREATE TABLE " + wide + " (ship_id integer NOT NULL, created_time timestamptz NOT NULL" + columns
+                        + ", PRIMARY KEY (ship_id, created_time))",
+                "CREATE FUNCTION " + schema + ".refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                        + " IF NEW.ship_id = " + ship + " THEN RAISE EXCEPTION '" + message + "' USING ERRCODE = '23514'; END IF;"
+                        + " RETURN NEW; END $$",
+                "CREATE TRIGGER refuse BEFORE INSERT ON " + wide + " FOR EACH ROW EXECUTE FUNCTION " + schema + ".refuse()");
+    }
 }

@@ -1,4 +1,4 @@
-package io.tsmigrator.replay;
+package io.tsmigrator.deadletter;
 
 import io.tsmigrator.config.InvalidSettingException;
 import io.tsmigrator.ledger.ControlSchema;
@@ -15,7 +15,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Finds dead letters of a job: the open ones a replay's filters select, or given ones to show their outcome. */
+/** Finds dead letters of a job: the open ones a replay's filters select, given ones to show their outcome, or the latest for the report. */
 public class DeadLetterSelection {
 
     private static final String COLUMNS = "id, chunk_id, ship_id, window_start, window_end, attempts, sql_state, error, failed_at, replayed_at, replay_outcome";
@@ -31,14 +31,15 @@ public class DeadLetterSelection {
     }
 
     /**
-     * The open (not yet replayed) dead letters matching every given filter, oldest first. An
-     * {@code --id} that names no dead letter of the job at all is an input error; one that was
-     * replayed already is simply not selected, which makes replaying twice harmless.
+     * The open (not yet replayed) dead letters matching every given filter (an empty list or null
+     * filters nothing), oldest first. An {@code --id} that names no dead letter of the job at all is
+     * an input error; one that was replayed already is simply not selected, which makes replaying
+     * twice harmless.
      */
-    public List<DeadLetter> open(ReplayRequest request) throws SQLException {
-        if (!request.ids().isEmpty()) {
-            List<Long> known = byIds(request.ids()).stream().map(DeadLetter::id).toList();
-            for (Long id : request.ids()) {
+    public List<DeadLetter> open(List<String> ships, String sqlState, Instant since, List<Long> ids) throws SQLException {
+        if (!ids.isEmpty()) {
+            List<Long> known = byIds(ids).stream().map(DeadLetter::id).toList();
+            for (Long id : ids) {
                 if (!known.contains(id)) {
                     throw InvalidSettingException.of("--id", String.valueOf(id), "the id of a dead letter of job " + job + " (report lists them)");
                 }
@@ -46,27 +47,32 @@ public class DeadLetterSelection {
         }
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM " + table + " WHERE job = ? AND replayed_at IS NULL");
         List<Object> params = new ArrayList<>(List.of(job));
-        if (!request.ships().isEmpty()) {
+        if (!ships.isEmpty()) {
             sql.append(" AND ship_id = ANY (?)");
-            params.add(request.ships().toArray(new String[0]));
+            params.add(ships.toArray(new String[0]));
         }
-        if (request.sqlState() != null) {
+        if (sqlState != null) {
             sql.append(" AND sql_state = ?");
-            params.add(request.sqlState());
+            params.add(sqlState);
         }
-        if (request.since() != null) {
+        if (since != null) {
             sql.append(" AND failed_at >= ?");
-            params.add(OffsetDateTime.ofInstant(request.since(), ZoneOffset.UTC));
+            params.add(OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
         }
-        if (!request.ids().isEmpty()) {
+        if (!ids.isEmpty()) {
             sql.append(" AND id = ANY (?)");
-            params.add(request.ids().toArray(new Long[0]));
+            params.add(ids.toArray(new Long[0]));
         }
         return query(sql.append(" ORDER BY id").toString(), params);
     }
 
     public List<DeadLetter> byIds(List<Long> ids) throws SQLException {
         return query("SELECT " + COLUMNS + " FROM " + table + " WHERE job = ? AND id = ANY (?) ORDER BY id", List.of(job, ids.toArray(new Long[0])));
+    }
+
+    /** The {@code limit} most recent dead letters, replayed or not, newest first. */
+    public List<DeadLetter> latest(int limit) throws SQLException {
+        return query("SELECT " + COLUMNS + " FROM " + table + " WHERE job = ? ORDER BY id DESC LIMIT ?", List.of(job, limit));
     }
 
     private List<DeadLetter> query(String sql, List<Object> params) throws SQLException {

@@ -1,4 +1,4 @@
-package io.tsmigrator.replay;
+package io.tsmigrator.deadletter;
 
 import java.time.Instant;
 
@@ -7,6 +7,11 @@ public record DeadLetter(long id, long chunkId, String ship, Instant start, Inst
                          String error, Instant failedAt, Instant replayedAt, String replayOutcome) {
 
     public String describe() {
-        return "dead letter " + id + " (ship " + ship + " [" + start + ", " + end + "))";
+        return "dead letter " + id + " (ship " + ship + " " + window() + ")";
+    }
+
+    /** "[start, end)", as every listing of dead letters shows the window. */
+    public String window() {
+        return "[" + start + ", " + end + ")";
     }
 }
