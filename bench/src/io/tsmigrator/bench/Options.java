@@ -20,6 +20,7 @@ final class Options {
               --warmup=1              warm-up repetitions (not counted)
               --chunk-size=PT1H       chunk window for (a) and the migrator
               --parallelism=2         threads/connections for (a) and migrator.parallelism
+              --pivot-work-mem=256MB  work_mem of the session of the one-statement pivot (a'), so its hash aggregate does not spill
               --proxy-latency-ms=N    also run the migrator through a loopback TCP proxy adding N ms per direction
               --rss-sweep             also run the migrator once at PT15M and once at PT6H and print both peak RSS
               --migrator-java-opts='-Xmx256m ...'   JVM options of the migrator child process (default: none)
@@ -40,6 +41,7 @@ final class Options {
     Duration chunkSize = Duration.ofHours(1);
     String chunkSizeText = "PT1H";
     int parallelism = 2;
+    String pivotWorkMem = "256MB";
     double proxyLatencyMs = -1;
     boolean rssSweep;
     List<String> migratorJavaOpts = List.of();
@@ -97,6 +99,12 @@ final class Options {
                     }
                 }
                 case "parallelism" -> o.parallelism = positive(e.getKey(), v);
+                case "pivot-work-mem" -> {
+                    if (!v.matches("[0-9]+(kB|MB|GB)")) {
+                        throw new IllegalArgumentException("--pivot-work-mem must look like 256MB");
+                    }
+                    o.pivotWorkMem = v;
+                }
                 case "proxy-latency-ms" -> o.proxyLatencyMs = Double.parseDouble(v);
                 case "rss-sweep" -> o.rssSweep = Boolean.parseBoolean(v);
                 case "migrator-java-opts" -> o.migratorJavaOpts = v.isBlank() ? List.of() : List.of(v.trim().split("\\s+"));
