@@ -21,6 +21,7 @@ import io.tsmigrator.source.Discovery;
 import io.tsmigrator.source.SourceTable;
 import io.tsmigrator.target.ChannelMapping;
 import io.tsmigrator.target.WideTable;
+import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.main.BaseMainSupport;
@@ -85,6 +86,7 @@ public final class MigrationRun {
         Main main = new MigratorMain();
         configureRoutes(main, settings);
         main.setOverrideProperties(settings.camelProperties());
+        main.bind("quartz", quartz());
         main.bind("chunkPlanner", new ChunkPlanner(discovery, ledger, scope, settings.chunkSize()));
         main.bind("chunkClaims", claims);
         main.bind("chunkMigrator", new ChunkMigrator(pools.read(), pools.write(), source, wide, settings.channels(),
@@ -138,6 +140,17 @@ public final class MigrationRun {
             throw InvalidSettingException.of(Settings.ROUTES, dir.toString(), "a directory holding the YAML routes");
         }
         main.configure().withShutdownTimeout((int) Math.max(1, settings.shutdownTimeout().toSeconds()));
+    }
+
+    /**
+     * Quartz's own shutdown waits for its idle worker threads, which notice only every 500 ms; the
+     * routes have already finished their exchanges by the time Camel stops the component, so
+     * nothing is left for an interrupt to cut short.
+     */
+    private static QuartzComponent quartz() {
+        QuartzComponent quartz = new QuartzComponent();
+        quartz.setInterruptJobsOnShutdown(true);
+        return quartz;
     }
 
     private static JdbcAggregationRepository aggregationRepository(Pools pools, ControlSchema schema) {
