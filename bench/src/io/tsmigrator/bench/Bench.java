@@ -36,12 +36,16 @@ import java.util.stream.IntStream;
  *
  * <p>Figures (narrow rows per second, median of the measured repetitions):
  * <ul>
- * <li>(a) the SQL pivot as one {@code INSERT ... SELECT ... GROUP BY} per (ship, chunk window), run by
- * {@code parallelism} threads with a connection each;</li>
- * <li>(a') the same pivot as one statement over the whole table;</li>
- * <li>(b) the migrator, {@code java -jar target/timeseries-migrator.jar run ...} as a child process,
- * timed from process start to exit ("wall") and by its ledger (first chunk start to last chunk end);</li>
- * <li>(b, proxy) the same through a loopback TCP proxy adding latency, when asked for.</li>
+ * <li>(a1), (aN) the SQL pivot as one {@code INSERT ... SELECT ... GROUP BY} per (ship, chunk window),
+ * one statement after the other on 1 connection, and shared by {@code parallelism} connections;</li>
+ * <li>(a') the best single statement for the whole table we found ({@code CREATE TABLE AS}, which may
+ * run in parallel, with a non-spilling session {@code work_mem}, then the primary key), and (a'i) the
+ * {@code INSERT INTO wide SELECT ...} most users write first;</li>
+ * <li>(bw) the migrator's full {@code run} command in a warm migrator JVM ({@link WarmChild}), Camel
+ * start and stop included; (bc) {@code java -jar target/timeseries-migrator.jar run ...} as a fresh
+ * process, timed from process start to exit; both also by their ledger (first chunk start to last
+ * chunk end);</li>
+ * <li>(bwp) (bw) through a loopback TCP proxy adding latency, when asked for.</li>
  * </ul>
  * Every wide table written is compared with the SQL pivot (row counts and EXCEPT ALL both ways).
  */
@@ -141,7 +145,7 @@ public final class Bench {
 
     private int measure(Path jar) throws Exception {
         List<Map.Entry<String, Run>> all = new ArrayList<>();
-        List<String> kinds = new ArrayList<>(List.of("a", "aN", "a1", "a1i", "bw", "b"));
+        List<String> kinds = new ArrayList<>(List.of("a1", "aN", "ap", "api", "bw", "bc"));
         DelayProxy proxy = null;
         WarmChild warmChild = null;
         if (o.proxyLatencyMs >= 0) {
@@ -160,26 +164,29 @@ public final class Bench {
             log("delay proxy: 127.0.0.1:" + proxy.port() + " -> " + host + ":" + port + ", " + o.proxyLatencyMs + " ms per direction");
             kinds.add("bwp");
         }
+        if (!o.only.isEmpty()) {
+            kinds.retainAll(o.only);
+        }
         try {
             String serverVersion;
             try (Connection c = connect()) {
                 serverVersion = scalar(c, "SELECT current_setting('server_version')").toString();
             }
             generate();
-            warmChild = new WarmChild(logDir.resolve("warm.log"), projectDir.resolve(o.jar), projectDir.resolve("bench/target/classes"),
-                    o.migratorJavaOpts, projectDir, password);
+            warmChild = kinds.contains("bw") || kinds.contains("bwp") ? new WarmChild(logDir.resolve("warm.log"), projectDir.resolve(o.jar), projectDir.resolve("bench/target/classes"),
+                    o.migratorJavaOpts, projectDir, password) : null;
             int total = o.warmup + o.reps;
             for (int rep = 1; rep <= total; rep++) {
                 boolean warm = rep <= o.warmup;
                 String tag = warm ? "warm-up " + rep : "rep " + (rep - o.warmup) + "/" + o.reps;
                 for (String kind : kinds) {
                     Run r = switch (kind) {
-                        case "a" -> pivotPerChunk("a_r" + rep, 1);
+                        case "a1" -> pivotPerChunk("a1_r" + rep, 1);
                         case "aN" -> pivotPerChunk("an_r" + rep, o.parallelism);
-                        case "a1" -> pivotWhole("a1_r" + rep);
-                        case "a1i" -> pivotInsert("a1i_r" + rep);
+                        case "ap" -> pivotWhole("ap_r" + rep);
+                        case "api" -> pivotInsert("api_r" + rep);
                         case "bw" -> migratorWarm(warmChild, "bw_r" + rep, url, o.chunkSizeText);
-                        case "b" -> migrator("b_r" + rep, url, o.chunkSizeText);
+                        case "bc" -> migrator("bc_r" + rep, url, o.chunkSizeText);
                         case "bwp" -> migratorWarm(warmChild, "bwp_r" + rep, proxyUrl(proxy), o.chunkSizeText);
                         default -> throw new IllegalStateException(kind);
                     };
@@ -189,9 +196,12 @@ public final class Bench {
                     }
                 }
             }
-            long warmRssKb = warmChild.peakRssKb();
-            warmChild.close();
-            warmChild = null;
+            long warmRssKb = -1;
+            if (warmChild != null) {
+                warmRssKb = warmChild.peakRssKb();
+                warmChild.close();
+                warmChild = null;
+            }
             Map<String, Run> sweep = new LinkedHashMap<>();
             if (o.rssSweep) {
                 for (String size : List.of("PT15M", "PT6H")) {
@@ -667,12 +677,12 @@ public final class Bench {
 
     private String label(String kind) {
         return switch (kind) {
-            case "a" -> "(a1)";
+            case "a1" -> "(a1)";
             case "aN" -> "(a" + o.parallelism + ")";
-            case "a1" -> "(a')";
-            case "a1i" -> "(a'i)";
+            case "ap" -> "(a')";
+            case "api" -> "(a'i)";
             case "bw" -> "(bw)";
-            case "b" -> "(bc)";
+            case "bc" -> "(bc)";
             case "bwp" -> "(bwp)";
             default -> kind;
         };
@@ -713,46 +723,54 @@ public final class Bench {
         out.println();
         out.printf(Locale.ROOT, "%-72s %14s %27s %10s%n", "figure", "median rows/s", "min - max rows/s", "median s");
         String n = String.valueOf(o.parallelism);
-        row(out, "(a1)  SQL pivot per (ship, chunk), 1 connection", by.get("a"), Run::seconds);
+        row(out, "(a1)  SQL pivot per (ship, chunk), 1 connection", by.get("a1"), Run::seconds);
         row(out, "(a" + n + ")  SQL pivot per (ship, chunk), " + n + " connections", by.get("aN"), Run::seconds);
-        row(out, "(a')  SQL pivot, one statement: CREATE TABLE AS + PK, work_mem " + o.pivotWorkMem, by.get("a1"), Run::seconds);
-        row(out, "(a'i) SQL pivot, one statement: INSERT INTO wide SELECT (serial plan)", by.get("a1i"), Run::seconds);
+        row(out, "(a')  SQL pivot, one statement: CREATE TABLE AS + PK, work_mem " + o.pivotWorkMem, by.get("ap"), Run::seconds);
+        row(out, "(a'i) SQL pivot, one statement: INSERT INTO wide SELECT (serial plan)", by.get("api"), Run::seconds);
         row(out, "(bw)  migrator run, warm JVM: Camel start to stop", by.get("bw"), Run::seconds);
         row(out, "(bw)  migrator run, warm JVM: ledger (1st chunk start to last end)", by.get("bw"), Run::ledgerSeconds);
-        row(out, "(bc)  migrator run, cold: java -jar, process start to exit", by.get("b"), Run::seconds);
-        row(out, "(bc)  migrator run, cold: ledger (1st chunk start to last end)", by.get("b"), Run::ledgerSeconds);
+        row(out, "(bc)  migrator run, cold: java -jar, process start to exit", by.get("bc"), Run::seconds);
+        row(out, "(bc)  migrator run, cold: ledger (1st chunk start to last end)", by.get("bc"), Run::ledgerSeconds);
         String proxyLabel = String.format(Locale.ROOT, "(bwp) migrator run, warm JVM, via %s ms/direction proxy", trim(o.proxyLatencyMs));
         if (by.containsKey("bwp")) {
             row(out, proxyLabel, by.get("bwp"), Run::seconds);
             row(out, proxyLabel + ": ledger", by.get("bwp"), Run::ledgerSeconds);
         }
         out.println();
-        double a1 = median(by.get("a"), Run::seconds);
+        double a1 = median(by.get("a1"), Run::seconds);
         double aN = median(by.get("aN"), Run::seconds);
-        double ap = median(by.get("a1"), Run::seconds);
-        double api = median(by.get("a1i"), Run::seconds);
+        double ap = median(by.get("ap"), Run::seconds);
+        double api = median(by.get("api"), Run::seconds);
         out.printf(Locale.ROOT, "ratios: throughput of the migrator / throughput of the baseline (medians; 1.00 = as fast as the SQL pivot)%n");
         out.printf(Locale.ROOT, "  %-48s %8s %8s %8s %8s%n", "", "/(a1)", "/(a" + n + ")", "/(a')", "/(a'i)");
-        ratioRow(out, "(bw) warm JVM, whole run  [headline]", median(by.get("bw"), Run::seconds), a1, aN, ap, api);
-        ratioRow(out, "(bw) warm JVM, ledger span", median(by.get("bw"), Run::ledgerSeconds), a1, aN, ap, api);
-        ratioRow(out, "(bc) cold JVM, process start to exit", median(by.get("b"), Run::seconds), a1, aN, ap, api);
-        ratioRow(out, "(bc) cold JVM, ledger span", median(by.get("b"), Run::ledgerSeconds), a1, aN, ap, api);
+        if (by.containsKey("bw")) {
+            ratioRow(out, "(bw) warm JVM, whole run  [headline]", median(by.get("bw"), Run::seconds), a1, aN, ap, api);
+            ratioRow(out, "(bw) warm JVM, ledger span", median(by.get("bw"), Run::ledgerSeconds), a1, aN, ap, api);
+        }
+        if (by.containsKey("bc")) {
+            ratioRow(out, "(bc) cold JVM, process start to exit", median(by.get("bc"), Run::seconds), a1, aN, ap, api);
+            ratioRow(out, "(bc) cold JVM, ledger span", median(by.get("bc"), Run::ledgerSeconds), a1, aN, ap, api);
+        }
         double bw = median(by.get("bw"), Run::seconds);
-        double bc = median(by.get("b"), Run::seconds);
+        double bc = median(by.get("bc"), Run::seconds);
         out.printf(Locale.ROOT, "  outside the ledger span: warm %.2f s of %.2f s (Camel start, planning, stop); cold %.2f s of %.2f s (+ JVM start and exit)%n",
-                bw - median(by.get("bw"), Run::ledgerSeconds), bw, bc - median(by.get("b"), Run::ledgerSeconds), bc);
-        if (by.containsKey("bwp")) {
+                bw - median(by.get("bw"), Run::ledgerSeconds), bw, bc - median(by.get("bc"), Run::ledgerSeconds), bc);
+        if (by.containsKey("bwp") && by.containsKey("bw")) {
             double pw = median(by.get("bwp"), Run::seconds);
             double pl = median(by.get("bwp"), Run::ledgerSeconds);
             out.printf(Locale.ROOT, "  (bwp via proxy %s ms/direction) / (bw direct) = %.2f (whole run)   %.2f (ledger span)%n", trim(o.proxyLatencyMs),
                     bw / pw, median(by.get("bw"), Run::ledgerSeconds) / pl);
         }
         out.println();
-        out.printf(Locale.ROOT, "migrator peak RSS, warm JVM (VmHWM over its whole life, %d runs): %d MB%n", o.warmup * (by.containsKey("bwp") ? 2 : 1)
-                + by.get("bw").size() + (by.containsKey("bwp") ? by.get("bwp").size() : 0), warmRssKb / 1024);
-        List<Long> rss = by.get("b").stream().map(Run::rssKb).sorted().toList();
-        out.printf(Locale.ROOT, "migrator peak RSS, cold runs (%s): median %d MB, max %d MB (chunk size %s)%n", gnuTime ? "/usr/bin/time -v" : "VmHWM polled",
-                medianLong(rss) / 1024, rss.get(rss.size() - 1) / 1024, o.chunkSizeText);
+        if (warmRssKb >= 0) {
+            long warmRuns = (long) (o.warmup + o.reps) * (by.containsKey("bw") ? 1 : 0) + (long) (o.warmup + o.reps) * (by.containsKey("bwp") ? 1 : 0);
+            out.printf(Locale.ROOT, "migrator peak RSS, warm JVM (VmHWM over its whole life, %d runs): %d MB%n", warmRuns, warmRssKb / 1024);
+        }
+        if (by.containsKey("bc")) {
+            List<Long> rss = by.get("bc").stream().map(Run::rssKb).sorted().toList();
+            out.printf(Locale.ROOT, "migrator peak RSS, cold runs (%s): median %d MB, max %d MB (chunk size %s)%n", gnuTime ? "/usr/bin/time -v" : "VmHWM polled",
+                    medianLong(rss) / 1024, rss.get(rss.size() - 1) / 1024, o.chunkSizeText);
+        }
         long withErrors = all.stream().map(Map.Entry::getValue).filter(r -> r.errorLines() + r.warnLines() > 0).count();
         if (withErrors > 0) {
             out.printf(Locale.ROOT, "note: %d of the measured migrator runs logged ERROR or WARN lines (the data was still exact); logs in %s%n",
@@ -776,6 +794,9 @@ public final class Bench {
     }
 
     private void row(java.io.PrintStream out, String label, List<Run> runs, java.util.function.ToDoubleFunction<Run> f) {
+        if (runs == null) {
+            return;
+        }
         double med = median(runs, f);
         double slowest = runs.stream().mapToDouble(f).max().orElseThrow();
         double fastest = runs.stream().mapToDouble(f).min().orElseThrow();
@@ -783,6 +804,9 @@ public final class Bench {
     }
 
     private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> f) {
+        if (runs == null) {
+            return Double.NaN;
+        }
         double[] v = runs.stream().mapToDouble(f).sorted().toArray();
         int n = v.length;
         return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;

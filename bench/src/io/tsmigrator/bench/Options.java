@@ -21,6 +21,7 @@ final class Options {
               --chunk-size=PT1H       chunk window for (a) and the migrator
               --parallelism=2         threads/connections for (a) and migrator.parallelism
               --pivot-work-mem=256MB  work_mem of the session of the one-statement pivot (a'), so its hash aggregate does not spill
+              --only=bw,bwp           measure only these figures (a1, aN, ap, api, bw, bc, bwp; default: all)
               --proxy-latency-ms=N    also run the migrator through a loopback TCP proxy adding N ms per direction
               --rss-sweep             also run the migrator once at PT15M and once at PT6H and print both peak RSS
               --migrator-java-opts='-Xmx256m ...'   JVM options of the migrator child process (default: none)
@@ -42,6 +43,7 @@ final class Options {
     String chunkSizeText = "PT1H";
     int parallelism = 2;
     String pivotWorkMem = "256MB";
+    List<String> only = List.of();
     double proxyLatencyMs = -1;
     boolean rssSweep;
     List<String> migratorJavaOpts = List.of();
@@ -99,6 +101,14 @@ final class Options {
                     }
                 }
                 case "parallelism" -> o.parallelism = positive(e.getKey(), v);
+                case "only" -> {
+                    o.only = List.of(v.split(","));
+                    for (String k : o.only) {
+                        if (!List.of("a1", "aN", "ap", "api", "bw", "bc", "bwp").contains(k)) {
+                            throw new IllegalArgumentException("--only takes a1, aN, ap, api, bw, bc, bwp");
+                        }
+                    }
+                }
                 case "pivot-work-mem" -> {
                     if (!v.matches("[0-9]+(kB|MB|GB)")) {
                         throw new IllegalArgumentException("--pivot-work-mem must look like 256MB");
