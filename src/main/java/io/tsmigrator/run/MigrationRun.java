@@ -21,6 +21,7 @@ import io.tsmigrator.source.Discovery;
 import io.tsmigrator.source.SourceTable;
 import io.tsmigrator.target.ChannelMapping;
 import io.tsmigrator.target.WideTable;
+import org.apache.camel.CamelContext;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -72,6 +73,7 @@ public final class MigrationRun {
         List<String> channels = channels(settings, source, discovery, mapping, pools.control());
         WideTable wide = WideTable.prepare(pools.control(), settings, source, channels, mapping);
         RunScope scope = RunScope.of(RunScope.ships(settings, discovery), settings.from(), settings.to());
+        warnIfHeapTooSmall(settings);
         LOG.info("migrating {} ships, {} channels from {} to {} in {} chunks, {} at a time", scope.ships().size(), channels.size(),
                 source.table(), wide.table(), settings.chunkSize(), settings.parallelism());
 
@@ -97,7 +99,7 @@ public final class MigrationRun {
         main.bind("shipCompletions", completions);
         main.bind("shipAggregationRepository", aggregationRepository(pools, schema));
         main.bind("leaseKeeper", new LeaseKeeper(ledger, owner, settings.lease(), inFlight));
-        main.bind("runControl", new RunControl(ledger, scope, completions, claims, main::completed));
+        main.bind("runControl", new RunControl(ledger, scope, completions, claims, () -> stopWhenIdle(main)));
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeStop(BaseMainSupport m) {
@@ -141,6 +143,45 @@ public final class MigrationRun {
         }
         main.configure().withShutdownTimeout((int) Math.max(1, settings.shutdownTimeout().toSeconds()));
     }
+
+    /**
+     * A consumer holds one fetch of narrow rows (about 160 bytes each in the driver), one read
+     * window's pivot (at most {@code MAX_CELLS} cells) and a 1 MB COPY buffer; the rest of the process
+     * needs about 64 MB. A heap capped below that fails late with OutOfMemoryError, so say so now.
+     */
+    private static void warnIfHeapTooSmall(Settings settings) {
+        long perConsumer = settings.fetchSize() * 160L + ChunkMigrator.MAX_PIVOT_CELLS * 9L + (1 << 20);
+        long needed = (64L << 20) + settings.parallelism() * perConsumer;
+        long max = Runtime.getRuntime().maxMemory();
+        if (max < needed) {
+            LOG.warn("the heap (-Xmx) is {} MB; {} consumers with fetch size {} need about {} MB: raise -Xmx or lower {} or {}",
+                    max >> 20, settings.parallelism(), settings.fetchSize(), needed >> 20, Settings.PARALLELISM, Settings.FETCH_SIZE);
+        }
+    }
+
+    /**
+     * Ends the run once the exchanges still in flight have finished: the last chunk's own exchange
+     * (which asks for the stop) and its ship's tally. Camel's graceful shutdown would wait for them
+     * too, but it looks again only once a second, which is longer than the whole tail of a run.
+     */
+    private static void stopWhenIdle(Main main) {
+        Thread stopper = new Thread(() -> {
+            CamelContext context = main.getCamelContext();
+            long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+            try {
+                while (context != null && context.getInflightRepository().size() > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            main.completed();
+        }, "migrator-stop");
+        stopper.setDaemon(true);
+        stopper.start();
+    }
+
+    private static final java.time.Duration STOP_WAIT = java.time.Duration.ofSeconds(10);
 
     /**
      * Quartz's own shutdown waits for its idle worker threads, which notice only every 500 ms; the
