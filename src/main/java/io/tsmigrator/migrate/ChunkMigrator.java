@@ -29,6 +29,8 @@ import java.util.List;
 public class ChunkMigrator {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChunkMigrator.class);
+    /** The most cells a consumer's pivot holds (see {@link ReadWindows}), for sizing the heap. */
+    public static final int MAX_PIVOT_CELLS = ReadWindows.MAX_CELLS;
 
     private final ChunkReader reader;
     private final WideWriter writer;
@@ -83,7 +85,7 @@ public class ChunkMigrator {
             long written;
             try (ChunkReader.Session read = reader.open(chunk); WideWriter.Session write = writer.begin(chunk)) {
                 try {
-                    ReadWindows cut = new ReadWindows(chunk.start(), chunk.end());
+                    ReadWindows cut = new ReadWindows(chunk.start(), chunk.end(), pivot.channels());
                     while (cut.hasNext()) {
                         Instant[] window = cut.next();
                         pivot.reset();
