@@ -204,10 +204,14 @@ public final class Bench {
             }
             Map<String, Run> sweep = new LinkedHashMap<>();
             if (o.rssSweep) {
-                for (String size : List.of("PT15M", "PT6H")) {
-                    Run r = migrator("rss_" + size.toLowerCase(Locale.ROOT), url, size);
-                    log(String.format(Locale.ROOT, "rss-sweep  %-5s %s", size, describe(r)));
-                    sweep.put(size, r);
+                // With the JVM options of the measured runs, and with none at all (the JVM's own heap sizing).
+                for (List<String> opts : o.migratorJavaOpts.isEmpty() ? List.of(List.<String>of()) : List.of(o.migratorJavaOpts, List.<String>of())) {
+                    for (String size : List.of("PT15M", "PT6H")) {
+                        String label = size + (opts.isEmpty() ? " (no JVM options)" : " (" + String.join(" ", opts) + ")");
+                        Run r = migrator("rss_" + size.toLowerCase(Locale.ROOT) + (opts.isEmpty() ? "_plain" : ""), url, size, opts);
+                        log(String.format(Locale.ROOT, "rss-sweep  %s %s", label, describe(r)));
+                        sweep.put(label, r);
+                    }
                 }
             }
             report(serverVersion, all, sweep, warmRssKb);
@@ -443,6 +447,10 @@ public final class Bench {
 
     /** (b cold): {@code java -jar timeseries-migrator.jar run ...} as a fresh child process, timed from process start to exit. */
     private Run migrator(String name, String sourceUrl, String chunkSize) throws Exception {
+        return migrator(name, sourceUrl, chunkSize, o.migratorJavaOpts);
+    }
+
+    private Run migrator(String name, String sourceUrl, String chunkSize, List<String> javaOptions) throws Exception {
         String table = BENCH_SCHEMA + ".wide_" + name;
         String control = BENCH_SCHEMA + "_ctl_" + name;
         drop(table, control);
@@ -453,7 +461,7 @@ public final class Bench {
             command.addAll(List.of("/usr/bin/time", "-v", "-o", rssFile.toString()));
         }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(o.migratorJavaOpts);
+        command.addAll(javaOptions);
         command.addAll(List.of("-jar", projectDir.resolve(o.jar).toString()));
         command.addAll(runArguments(name, sourceUrl, chunkSize));
         Path output = logDir.resolve(name + ".log");
@@ -716,10 +724,9 @@ public final class Bench {
                 o.ships, o.channels, o.seconds, o.missing * 100, narrowRows, wideRows);
         out.printf(Locale.ROOT, "chunk size %s (%d windows), parallelism %d, %d measured repetitions after %d warm-up; every wide table checked = SQL pivot%n",
                 o.chunkSizeText, windows.size(), o.parallelism, o.reps, o.warmup);
-        if (!o.migratorJavaOpts.isEmpty() || !o.migratorPassThrough.isEmpty() || o.discoverChannels) {
-            out.println("migrator options: " + String.join(" ", o.migratorJavaOpts) + " " + String.join(" ", o.migratorPassThrough)
-                    + (o.discoverChannels ? " (channels discovered by the migrator)" : ""));
-        }
+        out.println("migrator JVM options: " + (o.migratorJavaOpts.isEmpty() ? "none (the JVM's own heap sizing)" : String.join(" ", o.migratorJavaOpts))
+                + (o.migratorPassThrough.isEmpty() ? "" : "; settings: " + String.join(" ", o.migratorPassThrough))
+                + (o.discoverChannels ? " (channels discovered by the migrator)" : ""));
         out.println();
         out.printf(Locale.ROOT, "%-72s %14s %27s %10s%n", "figure", "median rows/s", "min - max rows/s", "median s");
         String n = String.valueOf(o.parallelism);
@@ -778,10 +785,11 @@ public final class Bench {
         }
         for (Map.Entry<String, Run> e : sweep.entrySet()) {
             Run r = e.getValue();
-            long hours = Duration.parse(e.getKey()).toSeconds();
-            String note = o.seconds < hours ? String.format(Locale.ROOT, "  (NOTE: a chunk holds only %d s of data: --seconds=%d < %s)", o.seconds, o.seconds, e.getKey()) : "";
-            out.printf(Locale.ROOT, "rss-sweep (cold java -jar run) chunk size %-6s peak RSS %4d MB   wall %.2f s   ledger %.2f s   %,.0f rows/s (wall)%s%n", e.getKey(),
-                    r.rssKb() / 1024, r.seconds(), r.ledgerSeconds(), narrowRows / r.seconds(), note);
+            String size = e.getKey().substring(0, e.getKey().indexOf(' '));
+            long sizeSeconds = Duration.parse(size).toSeconds();
+            String note = o.seconds < sizeSeconds ? String.format(Locale.ROOT, "  (NOTE: a chunk holds only %d s of data: --seconds=%d < %s)", o.seconds, o.seconds, size) : "";
+            out.printf(Locale.ROOT, "rss-sweep, cold java -jar run, chunk size %-40s peak RSS %4d MB   wall %.2f s   ledger %.2f s%s%n", e.getKey(),
+                    r.rssKb() / 1024, r.seconds(), r.ledgerSeconds(), note);
         }
     }
 
