@@ -48,7 +48,7 @@ final class Options {
     double proxyLatencyMs = -1;
     boolean rssSweep;
     /** The JVM options the README gives for {@code java -jar}: a heap sized for the migrator, not a quarter of the machine. */
-    static final List<String> README_JAVA_OPTS = List.of("-XX:+UseSerialGC", "-Xmx192m", "-Xmn48m");
+    static final List<String> README_JAVA_OPTS = List.of("-XX:+UseSerialGC", "-Xmx160m", "-Xmn48m");
 
     List<String> migratorJavaOpts = README_JAVA_OPTS;
     boolean discoverChannels;
