@@ -36,12 +36,16 @@ import java.util.stream.IntStream;
  *
  * <p>Figures (narrow rows per second, median of the measured repetitions):
  * <ul>
- * <li>(a) the SQL pivot as one {@code INSERT ... SELECT ... GROUP BY} per (ship, chunk window), run by
- * {@code parallelism} threads with a connection each;</li>
- * <li>(a') the same pivot as one statement over the whole table;</li>
- * <li>(b) the migrator, {@code java -jar target/timeseries-migrator.jar run ...} as a child process,
- * timed from process start to exit ("wall") and by its ledger (first chunk start to last chunk end);</li>
- * <li>(b, proxy) the same through a loopback TCP proxy adding latency, when asked for.</li>
+ * <li>(a1), (aN) the SQL pivot as one {@code INSERT ... SELECT ... GROUP BY} per (ship, chunk window),
+ * one statement after the other on 1 connection, and shared by {@code parallelism} connections;</li>
+ * <li>(a') the best single statement for the whole table we found ({@code CREATE TABLE AS}, which may
+ * run in parallel, with a non-spilling session {@code work_mem}, then the primary key), and (a'i) the
+ * {@code INSERT INTO wide SELECT ...} most users write first;</li>
+ * <li>(bw) the migrator's full {@code run} command in a warm migrator JVM ({@link WarmChild}), Camel
+ * start and stop included; (bc) {@code java -jar target/timeseries-migrator.jar run ...} as a fresh
+ * process, timed from process start to exit; both also by their ledger (first chunk start to last
+ * chunk end);</li>
+ * <li>(bwp) (bw) through a loopback TCP proxy adding latency, when asked for.</li>
  * </ul>
  * Every wide table written is compared with the SQL pivot (row counts and EXCEPT ALL both ways).
  */
@@ -141,8 +145,9 @@ public final class Bench {
 
     private int measure(Path jar) throws Exception {
         List<Map.Entry<String, Run>> all = new ArrayList<>();
-        List<String> kinds = new ArrayList<>(List.of("a", "a1", "b"));
+        List<String> kinds = new ArrayList<>(List.of("a1", "aN", "ap", "api", "bw", "bc"));
         DelayProxy proxy = null;
+        WarmChild warmChild = null;
         if (o.proxyLatencyMs >= 0) {
             // before any connection: the proxy forwards to loopback addresses only
             Matcher m = URL.matcher(url);
@@ -157,7 +162,10 @@ public final class Bench {
                 throw new BenchFailure(e.getMessage());
             }
             log("delay proxy: 127.0.0.1:" + proxy.port() + " -> " + host + ":" + port + ", " + o.proxyLatencyMs + " ms per direction");
-            kinds.add("bp");
+            kinds.add("bwp");
+        }
+        if (!o.only.isEmpty()) {
+            kinds.retainAll(o.only);
         }
         try {
             String serverVersion;
@@ -165,34 +173,52 @@ public final class Bench {
                 serverVersion = scalar(c, "SELECT current_setting('server_version')").toString();
             }
             generate();
+            warmChild = kinds.contains("bw") || kinds.contains("bwp") ? new WarmChild(logDir.resolve("warm.log"), projectDir.resolve(o.jar), projectDir.resolve("bench/target/classes"),
+                    o.migratorJavaOpts, projectDir, password) : null;
             int total = o.warmup + o.reps;
             for (int rep = 1; rep <= total; rep++) {
                 boolean warm = rep <= o.warmup;
                 String tag = warm ? "warm-up " + rep : "rep " + (rep - o.warmup) + "/" + o.reps;
                 for (String kind : kinds) {
                     Run r = switch (kind) {
-                        case "a" -> pivotPerChunk("a_r" + rep);
-                        case "a1" -> pivotWhole("a1_r" + rep);
-                        case "b" -> migrator("b_r" + rep, url, o.chunkSizeText);
-                        case "bp" -> migrator("bp_r" + rep, proxyUrl(proxy), o.chunkSizeText);
+                        case "a1" -> pivotPerChunk("a1_r" + rep, 1);
+                        case "aN" -> pivotPerChunk("an_r" + rep, o.parallelism);
+                        case "ap" -> pivotWhole("ap_r" + rep);
+                        case "api" -> pivotInsert("api_r" + rep);
+                        case "bw" -> migratorWarm(warmChild, "bw_r" + rep, url, o.chunkSizeText);
+                        case "bc" -> migrator("bc_r" + rep, url, o.chunkSizeText);
+                        case "bwp" -> migratorWarm(warmChild, "bwp_r" + rep, proxyUrl(proxy), o.chunkSizeText);
                         default -> throw new IllegalStateException(kind);
                     };
-                    log(String.format(Locale.ROOT, "%-10s %-4s %s", tag, label(kind), describe(r)));
+                    log(String.format(Locale.ROOT, "%-10s %-6s %s", tag, label(kind), describe(r)));
                     if (!warm) {
                         all.add(Map.entry(kind, r));
                     }
                 }
             }
+            long warmRssKb = -1;
+            if (warmChild != null) {
+                warmRssKb = warmChild.peakRssKb();
+                warmChild.close();
+                warmChild = null;
+            }
             Map<String, Run> sweep = new LinkedHashMap<>();
             if (o.rssSweep) {
-                for (String size : List.of("PT15M", "PT6H")) {
-                    Run r = migrator("rss_" + size.toLowerCase(Locale.ROOT), url, size);
-                    log(String.format(Locale.ROOT, "rss-sweep  %-5s %s", size, describe(r)));
-                    sweep.put(size, r);
+                // With the JVM options of the measured runs, and with none at all (the JVM's own heap sizing).
+                for (List<String> opts : o.migratorJavaOpts.isEmpty() ? List.of(List.<String>of()) : List.of(o.migratorJavaOpts, List.<String>of())) {
+                    for (String size : List.of("PT15M", "PT6H")) {
+                        String label = size + (opts.isEmpty() ? " (no JVM options)" : " (" + String.join(" ", opts) + ")");
+                        Run r = migrator("rss_" + size.toLowerCase(Locale.ROOT) + (opts.isEmpty() ? "_plain" : ""), url, size, opts);
+                        log(String.format(Locale.ROOT, "rss-sweep  %s %s", label, describe(r)));
+                        sweep.put(label, r);
+                    }
                 }
             }
-            report(serverVersion, all, sweep);
+            report(serverVersion, all, sweep, warmRssKb);
         } finally {
+            if (warmChild != null) {
+                warmChild.kill();
+            }
             if (proxy != null) {
                 proxy.close();
             }
@@ -308,7 +334,11 @@ public final class Bench {
                 + ", PRIMARY KEY (ship_id, created_time))";
     }
 
-    private Run pivotPerChunk(String name) throws Exception {
+    /**
+     * (a): one {@code INSERT ... SELECT ... GROUP BY} per (ship, chunk window), the windows shared by
+     * {@code connections} threads with a connection each (1: one statement after the other).
+     */
+    private Run pivotPerChunk(String name, int connectionCount) throws Exception {
         String table = BENCH_SCHEMA + ".wide_" + name;
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute(createWide(table));
@@ -316,7 +346,7 @@ public final class Bench {
         String sql = "INSERT INTO " + table + " " + pivotSelect("ship_id = ? AND created_time >= ? AND created_time < ?");
         List<Connection> connections = new ArrayList<>();
         try {
-            for (int i = 0; i < o.parallelism; i++) {
+            for (int i = 0; i < connectionCount; i++) {
                 connections.add(connect());
             }
             ConcurrentLinkedQueue<Window> queue = new ConcurrentLinkedQueue<>(windows);
@@ -357,14 +387,37 @@ public final class Bench {
         }
     }
 
+    /**
+     * (a'): the best single statement we found for the whole table: {@code CREATE TABLE AS} may use
+     * parallel workers ({@code INSERT ... SELECT} may not), with a session {@code work_mem} large
+     * enough that the hash aggregate does not spill (with the default 4MB it writes ~80 MB of temp
+     * files here), then the primary key the migrator's wide table has. Server settings are untouched.
+     */
     private Run pivotWhole(String name) throws Exception {
+        String table = BENCH_SCHEMA + ".wide_" + name;
+        drop(table, null);
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("SET work_mem = '" + o.pivotWorkMem + "'");
+            long t0 = System.nanoTime();
+            s.execute("CREATE TABLE " + table + " AS " + pivotSelect(null));
+            s.execute("ALTER TABLE " + table + " ADD PRIMARY KEY (ship_id, created_time)");
+            double seconds = secondsSince(t0);
+            verify(table, "(a') SQL pivot, CREATE TABLE AS");
+            return Run.of(seconds);
+        } finally {
+            drop(table, null);
+        }
+    }
+
+    /** (a' insert): the statement most users write first: {@code INSERT INTO wide SELECT ...}, default session settings. */
+    private Run pivotInsert(String name) throws Exception {
         String table = BENCH_SCHEMA + ".wide_" + name;
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute(createWide(table));
             long t0 = System.nanoTime();
             s.executeUpdate("INSERT INTO " + table + " " + pivotSelect(null));
             double seconds = secondsSince(t0);
-            verify(table, "(a') SQL pivot, one statement");
+            verify(table, "(a') SQL pivot, INSERT ... SELECT");
             return Run.of(seconds);
         } finally {
             drop(table, null);
@@ -373,7 +426,31 @@ public final class Bench {
 
     // ---------------------------------------------------------------- (b)
 
+    /** The migrator's command line for one run: its own wide table and control schema, the bench's chunk size and parallelism. */
+    private List<String> runArguments(String name, String sourceUrl, String chunkSize) {
+        List<String> args = new ArrayList<>(List.of("run",
+                "--migrator.source.url=" + sourceUrl,
+                "--migrator.source.table=" + o.sourceTable,
+                "--migrator.chunk-size=" + chunkSize,
+                "--migrator.parallelism=" + o.parallelism,
+                "--migrator.target.table=" + BENCH_SCHEMA + ".wide_" + name,
+                "--migrator.control-schema=" + BENCH_SCHEMA + "_ctl_" + name));
+        if (!user.isEmpty()) {
+            args.add("--migrator.source.username=" + user);
+        }
+        if (!o.discoverChannels) {
+            args.add("--migrator.channels=" + channelIds.stream().map(String::valueOf).collect(Collectors.joining(",")));
+        }
+        args.addAll(o.migratorPassThrough);
+        return args;
+    }
+
+    /** (b cold): {@code java -jar timeseries-migrator.jar run ...} as a fresh child process, timed from process start to exit. */
     private Run migrator(String name, String sourceUrl, String chunkSize) throws Exception {
+        return migrator(name, sourceUrl, chunkSize, o.migratorJavaOpts);
+    }
+
+    private Run migrator(String name, String sourceUrl, String chunkSize, List<String> javaOptions) throws Exception {
         String table = BENCH_SCHEMA + ".wide_" + name;
         String control = BENCH_SCHEMA + "_ctl_" + name;
         drop(table, control);
@@ -384,21 +461,9 @@ public final class Bench {
             command.addAll(List.of("/usr/bin/time", "-v", "-o", rssFile.toString()));
         }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(o.migratorJavaOpts);
-        command.addAll(List.of("-jar", projectDir.resolve(o.jar).toString(), "run",
-                "--migrator.source.url=" + sourceUrl,
-                "--migrator.source.table=" + o.sourceTable,
-                "--migrator.chunk-size=" + chunkSize,
-                "--migrator.parallelism=" + o.parallelism,
-                "--migrator.target.table=" + table,
-                "--migrator.control-schema=" + control));
-        if (!user.isEmpty()) {
-            command.add("--migrator.source.username=" + user);
-        }
-        if (!o.discoverChannels) {
-            command.add("--migrator.channels=" + channelIds.stream().map(String::valueOf).collect(Collectors.joining(",")));
-        }
-        command.addAll(o.migratorPassThrough);
+        command.addAll(javaOptions);
+        command.addAll(List.of("-jar", projectDir.resolve(o.jar).toString()));
+        command.addAll(runArguments(name, sourceUrl, chunkSize));
         Path output = logDir.resolve(name + ".log");
         ProcessBuilder pb = new ProcessBuilder(command).directory(projectDir.toFile())
                 .redirectErrorStream(true).redirectOutput(output.toFile());
@@ -420,6 +485,32 @@ public final class Bench {
         if (p.exitValue() != 0) {
             throw new BenchFailure("the migrator (" + name + ") exited with " + p.exitValue() + "; last lines of " + output + ":\n" + tail(output, 30));
         }
+        List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
+        return checkRun(name, seconds, rssKb, startedEpochMs, endedEpochMs, lines, projectDir.relativize(output).toString());
+    }
+
+    /**
+     * (b warm): the same {@code run} command executed in the long-lived migrator JVM {@link WarmChild}
+     * (Camel start and stop included, every run against a fresh wide table and control schema).
+     */
+    private Run migratorWarm(WarmChild child, String name, String sourceUrl, String chunkSize) throws Exception {
+        drop(BENCH_SCHEMA + ".wide_" + name, BENCH_SCHEMA + "_ctl_" + name);
+        long startedEpochMs = System.currentTimeMillis();
+        WarmChild.Result r = child.run(runArguments(name, sourceUrl, chunkSize));
+        long endedEpochMs = System.currentTimeMillis();
+        if (r.exitCode() != 0) {
+            throw new BenchFailure("the warm migrator (" + name + ") returned exit code " + r.exitCode() + "; its output:\n"
+                    + String.join("\n", r.lines().subList(Math.max(0, r.lines().size() - 30), r.lines().size())));
+        }
+        return checkRun(name, r.nanos() / 1e9, child.peakRssKb(), startedEpochMs, endedEpochMs, r.lines(),
+                projectDir.relativize(child.log()).toString());
+    }
+
+    /** Reads the run's ledger (all chunks DONE, every narrow row counted, its span) and checks its wide table against the SQL pivot. */
+    private Run checkRun(String name, double seconds, long rssKb, long startedEpochMs, long endedEpochMs, List<String> lines, String log)
+            throws SQLException {
+        String table = BENCH_SCHEMA + ".wide_" + name;
+        String control = BENCH_SCHEMA + "_ctl_" + name;
         Run r;
         try (Connection c = connect(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FILTER (WHERE status = 'DONE'), count(*) FILTER (WHERE status = 'SPLIT'),"
@@ -439,15 +530,14 @@ public final class Bench {
             double tail = endedEpochMs / 1000.0 - rs.getDouble(7);
             int errors = 0;
             int warnings = 0;
-            for (String line : Files.readAllLines(output, StandardCharsets.UTF_8)) {
+            for (String line : lines) {
                 if (line.contains(" ERROR ")) {
                     errors++;
                 } else if (line.contains(" WARN ")) {
                     warnings++;
                 }
             }
-            r = new Run(seconds, ledger, rssKb, startup, tail, rs.getInt(1), rs.getInt(2), errors, warnings,
-                    projectDir.relativize(output).toString());
+            r = new Run(seconds, ledger, rssKb, startup, tail, rs.getInt(1), rs.getInt(2), errors, warnings, log);
         }
         try {
             verify(table, "(b) migrator " + name);
@@ -595,10 +685,13 @@ public final class Bench {
 
     private String label(String kind) {
         return switch (kind) {
-            case "a" -> "(a)";
-            case "a1" -> "(a')";
-            case "b" -> "(b)";
-            case "bp" -> "(bp)";
+            case "a1" -> "(a1)";
+            case "aN" -> "(a" + o.parallelism + ")";
+            case "ap" -> "(a')";
+            case "api" -> "(a'i)";
+            case "bw" -> "(bw)";
+            case "bc" -> "(bc)";
+            case "bwp" -> "(bwp)";
             default -> kind;
         };
     }
@@ -618,7 +711,7 @@ public final class Bench {
 
     // ---------------------------------------------------------------- report
 
-    private void report(String serverVersion, List<Map.Entry<String, Run>> all, Map<String, Run> sweep) {
+    private void report(String serverVersion, List<Map.Entry<String, Run>> all, Map<String, Run> sweep, long warmRssKb) {
         Map<String, List<Run>> by = new LinkedHashMap<>();
         for (Map.Entry<String, Run> e : all) {
             by.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
@@ -631,46 +724,59 @@ public final class Bench {
                 o.ships, o.channels, o.seconds, o.missing * 100, narrowRows, wideRows);
         out.printf(Locale.ROOT, "chunk size %s (%d windows), parallelism %d, %d measured repetitions after %d warm-up; every wide table checked = SQL pivot%n",
                 o.chunkSizeText, windows.size(), o.parallelism, o.reps, o.warmup);
-        if (!o.migratorJavaOpts.isEmpty() || !o.migratorPassThrough.isEmpty() || o.discoverChannels) {
-            out.println("migrator options: " + String.join(" ", o.migratorJavaOpts) + " " + String.join(" ", o.migratorPassThrough)
-                    + (o.discoverChannels ? " (channels discovered by the migrator)" : ""));
+        out.println("migrator JVM options: " + (o.migratorJavaOpts.isEmpty() ? "none (the JVM's own heap sizing)" : String.join(" ", o.migratorJavaOpts))
+                + (o.migratorPassThrough.isEmpty() ? "" : "; settings: " + String.join(" ", o.migratorPassThrough))
+                + (o.discoverChannels ? " (channels discovered by the migrator)" : ""));
+        out.println();
+        out.printf(Locale.ROOT, "%-72s %14s %27s %10s%n", "figure", "median rows/s", "min - max rows/s", "median s");
+        String n = String.valueOf(o.parallelism);
+        row(out, "(a1)  SQL pivot per (ship, chunk), 1 connection", by.get("a1"), Run::seconds);
+        row(out, "(a" + n + ")  SQL pivot per (ship, chunk), " + n + " connections", by.get("aN"), Run::seconds);
+        row(out, "(a')  SQL pivot, one statement: CREATE TABLE AS + PK, work_mem " + o.pivotWorkMem, by.get("ap"), Run::seconds);
+        row(out, "(a'i) SQL pivot, one statement: INSERT INTO wide SELECT (serial plan)", by.get("api"), Run::seconds);
+        row(out, "(bw)  migrator run, warm JVM: Camel start to stop", by.get("bw"), Run::seconds);
+        row(out, "(bw)  migrator run, warm JVM: ledger (1st chunk start to last end)", by.get("bw"), Run::ledgerSeconds);
+        row(out, "(bc)  migrator run, cold: java -jar, process start to exit", by.get("bc"), Run::seconds);
+        row(out, "(bc)  migrator run, cold: ledger (1st chunk start to last end)", by.get("bc"), Run::ledgerSeconds);
+        String proxyLabel = String.format(Locale.ROOT, "(bwp) migrator run, warm JVM, via %s ms/direction proxy", trim(o.proxyLatencyMs));
+        if (by.containsKey("bwp")) {
+            row(out, proxyLabel, by.get("bwp"), Run::seconds);
+            row(out, proxyLabel + ": ledger", by.get("bwp"), Run::ledgerSeconds);
         }
         out.println();
-        out.printf(Locale.ROOT, "%-58s %14s %27s %10s%n", "figure", "median rows/s", "min - max rows/s", "median s");
-        String proxyLabel = String.format(Locale.ROOT, "(b+%s ms) migrator via delay proxy", trim(o.proxyLatencyMs));
-        row(out, "(a)  SQL pivot per (ship, chunk), " + o.parallelism + " connections", by.get("a"), Run::seconds);
-        row(out, "(a') SQL pivot, one statement", by.get("a1"), Run::seconds);
-        row(out, "(b)  migrator, process wall time (JVM start to exit)", by.get("b"), Run::seconds);
-        row(out, "(b)  migrator, ledger time (1st chunk start to last end)", by.get("b"), Run::ledgerSeconds);
-        if (by.containsKey("bp")) {
-            row(out, proxyLabel + ", wall", by.get("bp"), Run::seconds);
-            row(out, proxyLabel + ", ledger", by.get("bp"), Run::ledgerSeconds);
-        }
-        out.println();
-        double a = median(by.get("a"), Run::seconds);
         double a1 = median(by.get("a1"), Run::seconds);
-        double bw = median(by.get("b"), Run::seconds);
-        double bl = median(by.get("b"), Run::ledgerSeconds);
-        double overhead = (bw - bl) / bw;
-        boolean dominated = overhead > 0.5;
-        out.printf(Locale.ROOT, "ratios (throughput of (b) / throughput of the baseline; 1.00 = as fast as the SQL pivot):%n");
-        out.printf(Locale.ROOT, "  (b)/(a)  = %.2f (wall)   %.2f (ledger)%n", a / bw, a / bl);
-        out.printf(Locale.ROOT, "  (b)/(a') = %.2f (wall)   %.2f (ledger)%n", a1 / bw, a1 / bl);
-        out.printf(Locale.ROOT, "  outside the ledger span (JVM start, discovery, planning, shutdown): %.2f s of %.2f s wall (%.0f %%)%s%n", bw - bl, bw, overhead * 100,
-                dominated ? " -- the wall time is dominated by JVM start/stop: read the ledger ratios as the chunk throughput"
-                        : " -- headline: wall ratios");
-        if (by.containsKey("bp")) {
-            double pw = median(by.get("bp"), Run::seconds);
-            double pl = median(by.get("bp"), Run::ledgerSeconds);
-            out.printf(Locale.ROOT, "  (b via proxy %s ms/direction) / (b direct) = %.2f (wall)   %.2f (ledger)%n", trim(o.proxyLatencyMs), bw / pw, bl / pl);
+        double aN = median(by.get("aN"), Run::seconds);
+        double ap = median(by.get("ap"), Run::seconds);
+        double api = median(by.get("api"), Run::seconds);
+        out.printf(Locale.ROOT, "ratios: throughput of the migrator / throughput of the baseline (medians; 1.00 = as fast as the SQL pivot)%n");
+        out.printf(Locale.ROOT, "  %-48s %8s %8s %8s %8s%n", "", "/(a1)", "/(a" + n + ")", "/(a')", "/(a'i)");
+        if (by.containsKey("bw")) {
+            ratioRow(out, "(bw) warm JVM, whole run  [headline]", median(by.get("bw"), Run::seconds), a1, aN, ap, api);
+            ratioRow(out, "(bw) warm JVM, ledger span", median(by.get("bw"), Run::ledgerSeconds), a1, aN, ap, api);
+        }
+        if (by.containsKey("bc")) {
+            ratioRow(out, "(bc) cold JVM, process start to exit", median(by.get("bc"), Run::seconds), a1, aN, ap, api);
+            ratioRow(out, "(bc) cold JVM, ledger span", median(by.get("bc"), Run::ledgerSeconds), a1, aN, ap, api);
+        }
+        double bw = median(by.get("bw"), Run::seconds);
+        double bc = median(by.get("bc"), Run::seconds);
+        out.printf(Locale.ROOT, "  outside the ledger span: warm %.2f s of %.2f s (Camel start, planning, stop); cold %.2f s of %.2f s (+ JVM start and exit)%n",
+                bw - median(by.get("bw"), Run::ledgerSeconds), bw, bc - median(by.get("bc"), Run::ledgerSeconds), bc);
+        if (by.containsKey("bwp") && by.containsKey("bw")) {
+            double pw = median(by.get("bwp"), Run::seconds);
+            double pl = median(by.get("bwp"), Run::ledgerSeconds);
+            out.printf(Locale.ROOT, "  (bwp via proxy %s ms/direction) / (bw direct) = %.2f (whole run)   %.2f (ledger span)%n", trim(o.proxyLatencyMs),
+                    bw / pw, median(by.get("bw"), Run::ledgerSeconds) / pl);
         }
         out.println();
-        List<Long> rss = by.get("b").stream().map(Run::rssKb).sorted().toList();
-        out.printf(Locale.ROOT, "migrator peak RSS (%s): median %d MB, max %d MB (chunk size %s)%n", gnuTime ? "/usr/bin/time -v" : "VmHWM polled",
-                medianLong(rss) / 1024, rss.get(rss.size() - 1) / 1024, o.chunkSizeText);
-        if (by.containsKey("bp")) {
-            List<Long> prss = by.get("bp").stream().map(Run::rssKb).sorted().toList();
-            out.printf(Locale.ROOT, "migrator peak RSS via proxy: median %d MB, max %d MB%n", medianLong(prss) / 1024, prss.get(prss.size() - 1) / 1024);
+        if (warmRssKb >= 0) {
+            long warmRuns = (long) (o.warmup + o.reps) * (by.containsKey("bw") ? 1 : 0) + (long) (o.warmup + o.reps) * (by.containsKey("bwp") ? 1 : 0);
+            out.printf(Locale.ROOT, "migrator peak RSS, warm JVM (VmHWM over its whole life, %d runs): %d MB%n", warmRuns, warmRssKb / 1024);
+        }
+        if (by.containsKey("bc")) {
+            List<Long> rss = by.get("bc").stream().map(Run::rssKb).sorted().toList();
+            out.printf(Locale.ROOT, "migrator peak RSS, cold runs (%s): median %d MB, max %d MB (chunk size %s)%n", gnuTime ? "/usr/bin/time -v" : "VmHWM polled",
+                    medianLong(rss) / 1024, rss.get(rss.size() - 1) / 1024, o.chunkSizeText);
         }
         long withErrors = all.stream().map(Map.Entry::getValue).filter(r -> r.errorLines() + r.warnLines() > 0).count();
         if (withErrors > 0) {
@@ -679,21 +785,36 @@ public final class Bench {
         }
         for (Map.Entry<String, Run> e : sweep.entrySet()) {
             Run r = e.getValue();
-            long hours = Duration.parse(e.getKey()).toSeconds();
-            String note = o.seconds < hours ? String.format(Locale.ROOT, "  (NOTE: a chunk holds only %d s of data: --seconds=%d < %s)", o.seconds, o.seconds, e.getKey()) : "";
-            out.printf(Locale.ROOT, "rss-sweep chunk size %-6s peak RSS %4d MB   wall %.2f s   ledger %.2f s   %,.0f rows/s (wall)%s%n", e.getKey(),
-                    r.rssKb() / 1024, r.seconds(), r.ledgerSeconds(), narrowRows / r.seconds(), note);
+            String size = e.getKey().substring(0, e.getKey().indexOf(' '));
+            long sizeSeconds = Duration.parse(size).toSeconds();
+            String note = o.seconds < sizeSeconds ? String.format(Locale.ROOT, "  (NOTE: a chunk holds only %d s of data: --seconds=%d < %s)", o.seconds, o.seconds, size) : "";
+            out.printf(Locale.ROOT, "rss-sweep, cold java -jar run, chunk size %-40s peak RSS %4d MB   wall %.2f s   ledger %.2f s%s%n", e.getKey(),
+                    r.rssKb() / 1024, r.seconds(), r.ledgerSeconds(), note);
         }
     }
 
+    private static void ratioRow(java.io.PrintStream out, String label, double seconds, double... baselines) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "  %-48s", label));
+        for (double b : baselines) {
+            sb.append(String.format(Locale.ROOT, " %8.2f", b / seconds));
+        }
+        out.println(sb);
+    }
+
     private void row(java.io.PrintStream out, String label, List<Run> runs, java.util.function.ToDoubleFunction<Run> f) {
+        if (runs == null) {
+            return;
+        }
         double med = median(runs, f);
         double slowest = runs.stream().mapToDouble(f).max().orElseThrow();
         double fastest = runs.stream().mapToDouble(f).min().orElseThrow();
-        out.printf(Locale.ROOT, "%-58s %,14.0f %,12.0f - %,-12.0f %10.2f%n", label, narrowRows / med, narrowRows / slowest, narrowRows / fastest, med);
+        out.printf(Locale.ROOT, "%-72s %,14.0f %,12.0f - %,-12.0f %10.2f%n", label, narrowRows / med, narrowRows / slowest, narrowRows / fastest, med);
     }
 
     private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> f) {
+        if (runs == null) {
+            return Double.NaN;
+        }
         double[] v = runs.stream().mapToDouble(f).sorted().toArray();
         int n = v.length;
         return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;

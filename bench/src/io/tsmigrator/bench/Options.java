@@ -20,9 +20,12 @@ final class Options {
               --warmup=1              warm-up repetitions (not counted)
               --chunk-size=PT1H       chunk window for (a) and the migrator
               --parallelism=2         threads/connections for (a) and migrator.parallelism
+              --pivot-work-mem=256MB  work_mem of the session of the one-statement pivot (a'), so its hash aggregate does not spill
+              --only=bw,bwp           measure only these figures (a1, aN, ap, api, bw, bc, bwp; default: all)
               --proxy-latency-ms=N    also run the migrator through a loopback TCP proxy adding N ms per direction
-              --rss-sweep             also run the migrator once at PT15M and once at PT6H and print both peak RSS
-              --migrator-java-opts='-Xmx256m ...'   JVM options of the migrator child process (default: none)
+              --rss-sweep             also run the migrator (cold) at PT15M and at PT6H, with those JVM options and with none, and print peak RSS
+              --migrator-java-opts='...'  JVM options of the migrator JVMs (default: the README's, see Options.README_JAVA_OPTS;
+                                      --migrator-java-opts= for none)
               --discover-channels     let the migrator discover channels itself (default: pass --migrator.channels)
               --url=jdbc:postgresql://HOST:PORT/DB --user=U --password=P   use this database instead of an embedded one
               --source-table=tenant.tbl_data_timeseries   the narrow table the bench (re)creates
@@ -40,9 +43,14 @@ final class Options {
     Duration chunkSize = Duration.ofHours(1);
     String chunkSizeText = "PT1H";
     int parallelism = 2;
+    String pivotWorkMem = "256MB";
+    List<String> only = List.of();
     double proxyLatencyMs = -1;
     boolean rssSweep;
-    List<String> migratorJavaOpts = List.of();
+    /** The JVM options the README gives for {@code java -jar}: a heap sized for the migrator, not a quarter of the machine. */
+    static final List<String> README_JAVA_OPTS = List.of("-XX:+UseSerialGC", "-Xmx160m", "-Xmn48m");
+
+    List<String> migratorJavaOpts = README_JAVA_OPTS;
     boolean discoverChannels;
     String url;
     String user = "";
@@ -97,6 +105,20 @@ final class Options {
                     }
                 }
                 case "parallelism" -> o.parallelism = positive(e.getKey(), v);
+                case "only" -> {
+                    o.only = List.of(v.split(","));
+                    for (String k : o.only) {
+                        if (!List.of("a1", "aN", "ap", "api", "bw", "bc", "bwp").contains(k)) {
+                            throw new IllegalArgumentException("--only takes a1, aN, ap, api, bw, bc, bwp");
+                        }
+                    }
+                }
+                case "pivot-work-mem" -> {
+                    if (!v.matches("[0-9]+(kB|MB|GB)")) {
+                        throw new IllegalArgumentException("--pivot-work-mem must look like 256MB");
+                    }
+                    o.pivotWorkMem = v;
+                }
                 case "proxy-latency-ms" -> o.proxyLatencyMs = Double.parseDouble(v);
                 case "rss-sweep" -> o.rssSweep = Boolean.parseBoolean(v);
                 case "migrator-java-opts" -> o.migratorJavaOpts = v.isBlank() ? List.of() : List.of(v.trim().split("\\s+"));

@@ -90,7 +90,7 @@ public final class Settings {
         d.put(MIN_CHUNK_SIZE, "PT1M");
         d.put(PARALLELISM, "2");
         d.put(CONTROL_SCHEMA, "migrator");
-        d.put(FETCH_SIZE, "20000");
+        d.put(FETCH_SIZE, "50000");
         d.put(PLAN_INTERVAL, "PT1S");
         d.put(LEASE, "PT2M");
         d.put(RETRY_MAX_ATTEMPTS, "8");

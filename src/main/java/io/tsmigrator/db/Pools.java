@@ -91,7 +91,9 @@ public final class Pools implements AutoCloseable {
             config.setPassword(password);
         }
         config.setMaximumPoolSize(size);
-        config.setMinimumIdle(Math.min(size, 1));
+        // Fixed size, as HikariCP advises: the pool opens its connections in the background at
+        // start, so no chunk waits for a connection to be set up on its hot path.
+        config.setMinimumIdle(size);
         config.setAutoCommit(autoCommit);
         config.setReadOnly(readOnly);
         config.setMaxLifetime(settings.poolMaxLifetime().toMillis());

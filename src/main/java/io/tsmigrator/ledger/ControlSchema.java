@@ -32,8 +32,8 @@ public final class ControlSchema {
         Transactions.inTransaction(dataSource, c -> {
             try (Statement s = c.createStatement()) {
                 s.execute("SELECT pg_advisory_xact_lock(hashtext('timeseries-migrator control schema'))");
-                s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
-                s.execute("CREATE TABLE IF NOT EXISTS " + table("chunk") + " ("
+                s.addBatch("CREATE SCHEMA IF NOT EXISTS " + schema);
+                s.addBatch("CREATE TABLE IF NOT EXISTS " + table("chunk") + " ("
                         + " id bigserial PRIMARY KEY,"
                         + " job text NOT NULL,"
                         + " ship_id text NOT NULL,"
@@ -60,10 +60,10 @@ public final class ControlSchema {
                         + " CHECK (window_end > window_start),"
                         + " UNIQUE (job, ship_id, window_start, window_end))");
                 // ledgers written before replay existed
-                s.execute("ALTER TABLE " + table("chunk") + " ADD COLUMN IF NOT EXISTS replay_batch text");
-                s.execute("CREATE INDEX IF NOT EXISTS chunk_claim_idx ON " + table("chunk") + " (job, status, ship_id, window_start)");
-                s.execute("CREATE INDEX IF NOT EXISTS chunk_owner_idx ON " + table("chunk") + " (owner) WHERE status = 'RUNNING'");
-                s.execute("CREATE TABLE IF NOT EXISTS " + table("dead_letter") + " ("
+                s.addBatch("ALTER TABLE " + table("chunk") + " ADD COLUMN IF NOT EXISTS replay_batch text");
+                s.addBatch("CREATE INDEX IF NOT EXISTS chunk_claim_idx ON " + table("chunk") + " (job, status, ship_id, window_start)");
+                s.addBatch("CREATE INDEX IF NOT EXISTS chunk_owner_idx ON " + table("chunk") + " (owner) WHERE status = 'RUNNING'");
+                s.addBatch("CREATE TABLE IF NOT EXISTS " + table("dead_letter") + " ("
                         + " id bigserial PRIMARY KEY,"
                         + " job text NOT NULL,"
                         + " chunk_id bigint NOT NULL REFERENCES " + table("chunk") + " (id),"
@@ -77,8 +77,8 @@ public final class ControlSchema {
                         + " failed_at timestamptz NOT NULL DEFAULT now(),"
                         + " replayed_at timestamptz,"
                         + " replay_outcome text)");
-                s.execute("CREATE INDEX IF NOT EXISTS dead_letter_open_idx ON " + table("dead_letter") + " (job, ship_id) WHERE replayed_at IS NULL");
-                s.execute("CREATE TABLE IF NOT EXISTS " + table("failure") + " ("
+                s.addBatch("CREATE INDEX IF NOT EXISTS dead_letter_open_idx ON " + table("dead_letter") + " (job, ship_id) WHERE replayed_at IS NULL");
+                s.addBatch("CREATE TABLE IF NOT EXISTS " + table("failure") + " ("
                         + " id bigserial PRIMARY KEY,"
                         + " job text NOT NULL,"
                         + " chunk_id bigint NOT NULL REFERENCES " + table("chunk") + " (id),"
@@ -89,8 +89,8 @@ public final class ControlSchema {
                         + " error text NOT NULL,"
                         + " elapsed_ms bigint NOT NULL,"
                         + " failed_at timestamptz NOT NULL DEFAULT now())");
-                s.execute("CREATE INDEX IF NOT EXISTS failure_job_idx ON " + table("failure") + " (job, ship_id)");
-                s.execute("CREATE TABLE IF NOT EXISTS " + table("ship_completion") + " ("
+                s.addBatch("CREATE INDEX IF NOT EXISTS failure_job_idx ON " + table("failure") + " (job, ship_id)");
+                s.addBatch("CREATE TABLE IF NOT EXISTS " + table("ship_completion") + " ("
                         + " job text NOT NULL,"
                         + " ship_id text NOT NULL,"
                         + " chunks int NOT NULL,"
@@ -100,9 +100,11 @@ public final class ControlSchema {
                         + " completed_at timestamptz NOT NULL,"
                         + " PRIMARY KEY (job, ship_id))");
                 for (String repo : new String[] {AGGREGATION_TABLE, AGGREGATION_TABLE + "_completed"}) {
-                    s.execute("CREATE TABLE IF NOT EXISTS " + table(repo) + " ("
+                    s.addBatch("CREATE TABLE IF NOT EXISTS " + table(repo) + " ("
                             + " id varchar(255) PRIMARY KEY, exchange bytea NOT NULL, version bigint NOT NULL)");
                 }
+                // One batch, one round trip: this runs at every start, and a far database makes each statement count.
+                s.executeBatch();
             }
         });
     }

@@ -15,17 +15,22 @@ import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
  * The chunk consumer's work: one attempt at one chunk, from the first narrow row read to the ledger
- * saying DONE. An attempt either commits everything or nothing, so a retry always starts the
- * whole chunk again. Failures leave as a {@link ChunkFailure} whose type tells the routes to retry,
+ * saying DONE. The chunk is read and pivoted one {@link ReadWindows read window} at a time, each
+ * window's wide rows streamed into the chunk's open COPY, so memory does not grow with the chunk
+ * size. An attempt either commits everything or nothing, so a retry always starts the whole chunk
+ * again. Failures leave as a {@link ChunkFailure} whose type tells the routes to retry,
  * split or dead-letter.
  */
 public class ChunkMigrator {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChunkMigrator.class);
+    /** The most cells a consumer's pivot holds (see {@link ReadWindows}), for sizing the heap. */
+    public static final int MAX_PIVOT_CELLS = ReadWindows.MAX_CELLS;
 
     private final ChunkReader reader;
     private final WideWriter writer;
@@ -34,6 +39,8 @@ public class ChunkMigrator {
     private final String owner;
     private final Duration lease;
     private final InFlightChunks inFlight;
+    // One pivot per consumer thread, reused for every read window of every chunk it migrates.
+    private final ThreadLocal<WidePivot> pivots;
 
     /** @param writeTimeout how long one write to the target may block before its connection is aborted (zero: never) */
     public ChunkMigrator(DataSource read, DataSource write, SourceTable source, WideTable wide, List<String> channelFilter,
@@ -46,6 +53,7 @@ public class ChunkMigrator {
         this.classifier = classifier;
         this.owner = owner;
         this.lease = lease;
+        this.pivots = ThreadLocal.withInitial(reader::newPivot);
     }
 
     /**
@@ -66,15 +74,40 @@ public class ChunkMigrator {
         int attempt = chunk.attempts() + 1;
         try {
             attempt = ledger.beginAttempt(chunk, owner, lease);
-            long readStarted = System.nanoTime();
-            WidePivot pivot = reader.read(chunk);
-            long writeStarted = System.nanoTime();
-            long written = writer.write(chunk, pivot, owner);
+            WidePivot pivot = pivots.get();
+            long narrowRows = 0;
+            long duplicates = 0;
+            long readNanos = 0;
+            int windows = 0;
+            long written;
+            try (ChunkReader.Session read = reader.open(chunk); WideWriter.Session write = writer.begin(chunk)) {
+                try {
+                    ReadWindows cut = new ReadWindows(chunk.start(), chunk.end(), pivot.channels());
+                    while (cut.hasNext()) {
+                        Instant[] window = cut.next();
+                        pivot.reset();
+                        long readStarted = System.nanoTime();
+                        read.read(window[0], window[1], pivot);
+                        readNanos += System.nanoTime() - readStarted;
+                        cut.observed(pivot.rows());
+                        narrowRows += pivot.narrowRows();
+                        duplicates += pivot.duplicates();
+                        windows++;
+                        write.append(pivot);
+                    }
+                    written = write.commit(owner, narrowRows, duplicates);
+                } catch (Exception e) {
+                    read.fail();
+                    throw e;
+                }
+            } finally {
+                pivot.reset(); // lets go of the last window's numeric values (a numeric pivot holds references)
+            }
             long millis = millisSince(started);
-            LOG.info("{} attempt {}: {} narrow rows -> {} wide rows ({} duplicates) in {} ms (read {} ms, write {} ms)",
-                    chunk.describe(), attempt, pivot.narrowRows(), written, pivot.duplicates(), millis,
-                    (writeStarted - readStarted) / 1_000_000L, millisSince(writeStarted));
-            return new ChunkResult(chunk, attempt, pivot.narrowRows(), written, pivot.duplicates(), millis);
+            long readMillis = readNanos / 1_000_000L;
+            LOG.info("{} attempt {}: {} narrow rows -> {} wide rows ({} duplicates) in {} ms (read {} ms, pivot, write and commit {} ms; {} read windows)",
+                    chunk.describe(), attempt, narrowRows, written, duplicates, millis, readMillis, millis - readMillis, windows);
+            return new ChunkResult(chunk, attempt, narrowRows, written, duplicates, millis);
         } catch (LeaseLostException e) {
             throw e;
         } catch (Exception e) {

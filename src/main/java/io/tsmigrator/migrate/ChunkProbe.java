@@ -41,8 +41,21 @@ public final class ChunkProbe {
 
     public Sample read(String ship, Instant start, Instant end) throws SQLException {
         long started = System.nanoTime();
-        WidePivot pivot = reader.read(probe(ship, start, end));
-        return new Sample(pivot.narrowRows(), pivot.rows(), Duration.ofNanos(System.nanoTime() - started));
+        WidePivot pivot = reader.newPivot();
+        long narrowRows = 0;
+        long wideRows = 0;
+        try (ChunkReader.Session session = reader.open(probe(ship, start, end))) {
+            ReadWindows cut = new ReadWindows(start, end, pivot.channels());
+            while (cut.hasNext()) {
+                Instant[] window = cut.next();
+                pivot.reset();
+                session.read(window[0], window[1], pivot);
+                cut.observed(pivot.rows());
+                narrowRows += pivot.narrowRows();
+                wideRows += pivot.rows();
+            }
+        }
+        return new Sample(narrowRows, wideRows, Duration.ofNanos(System.nanoTime() - started));
     }
 
     private static Chunk probe(String ship, Instant start, Instant end) {

@@ -15,13 +15,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 
 /**
- * Streams one chunk's narrow rows into a {@link WidePivot}. The query has no ORDER BY (the pivot
- * needs none, and an index on (ship, time) serves the range without a sort); it runs with a
- * server-side cursor (autocommit off, a fetch size) so memory does not depend on the result, and in
- * binary so timestamps and values arrive in the form binary COPY writes back.
+ * Streams a chunk's narrow rows, one read window at a time, into a {@link WidePivot}. The query has
+ * no ORDER BY (the pivot needs none, and an index on (ship, time) serves the range without a sort);
+ * it runs with a server-side cursor (autocommit off, a fetch size) so memory does not depend on the
+ * result, and in binary so timestamps and values arrive in the form binary COPY writes back.
  */
 final class ChunkReader {
 
@@ -29,11 +30,11 @@ final class ChunkReader {
 
     private final DataSource read;
     private final SourceTable source;
-    private final List<String> channels;
     private final List<String> channelFilter;
     private final int fetchSize;
     private final String sql;
-    private final ValueOrder order;
+    private final ChannelIndex index;
+    private final int columns;
 
     /**
      * @param channels wide columns' channel ids, in column order
@@ -42,26 +43,58 @@ final class ChunkReader {
     ChunkReader(DataSource read, SourceTable source, List<String> channels, List<String> channelFilter, int fetchSize) {
         this.read = read;
         this.source = source;
-        this.channels = channels;
         this.channelFilter = channelFilter;
         this.fetchSize = fetchSize;
-        this.order = new ValueOrder(source.valueType());
+        this.index = new ChannelIndex(channels, source.channelType());
+        this.columns = channels.size();
         this.sql = "SELECT " + source.time() + ", " + source.channel() + ", " + source.value() + " FROM " + source.table()
                 + " WHERE " + source.ship() + " = ? AND " + source.time() + " >= ? AND " + source.time() + " < ?"
                 + (channelFilter.isEmpty() ? "" : " AND " + source.channel() + " = ANY (?)");
     }
 
-    WidePivot read(Chunk chunk) throws SQLException {
-        ChannelIndex index = new ChannelIndex(channels, source.channelType());
-        WidePivot pivot = new WidePivot(channels.size(), source.valueType().fixedWidth(), order, 1024);
-        try (Connection c = read.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.unwrap(PGStatement.class).setPrepareThreshold(-1);
-                ps.setFetchSize(fetchSize);
-                bind(c, ps, chunk);
-                try (ResultSet rs = ps.executeQuery()) {
+    /** An empty pivot shaped for this reader's columns and value type. */
+    WidePivot newPivot() {
+        return new WidePivot(columns, source.valueType().fixedWidth(), new ValueOrder(source.valueType()), 1024);
+    }
+
+    /** A chunk's read: one connection and one prepared statement for all its windows. */
+    Session open(Chunk chunk) throws SQLException {
+        Connection c = read.getConnection();
+        try {
+            PreparedStatement ps = c.prepareStatement(sql);
+            ps.unwrap(PGStatement.class).setPrepareThreshold(-1);
+            ps.setFetchSize(fetchSize);
+            bindShipAndChannels(c, ps, chunk.ship());
+            return new Session(chunk, c, ps);
+        } catch (SQLException | RuntimeException e) {
+            Pools.evict(read, c);
+            c.close();
+            throw e;
+        }
+    }
+
+    final class Session implements AutoCloseable {
+
+        private final Chunk chunk;
+        private final Connection connection;
+        private final PreparedStatement statement;
+        private boolean failed;
+
+        private Session(Chunk chunk, Connection connection, PreparedStatement statement) {
+            this.chunk = chunk;
+            this.connection = connection;
+            this.statement = statement;
+        }
+
+        /** Adds the narrow rows of [start, end) to the pivot. */
+        void read(Instant start, Instant end, WidePivot pivot) throws SQLException {
+            try {
+                Times.bind(statement, 2, start, source.timeType());
+                Times.bind(statement, 3, end, source.timeType());
+                try (ResultSet rs = statement.executeQuery()) {
                     requireBinary(rs);
                     while (rs.next()) {
+                        // In binary mode getBytes hands out the driver's own array, no copy.
                         long time = ValueOrder.readLong(rs.getBytes(1), 0);
                         int column = index.columnOf(rs, 2);
                         if (column >= 0) {
@@ -74,19 +107,39 @@ final class ChunkReader {
                         }
                     }
                 }
-                Transactions.rollbackQuietly(c);
             } catch (SQLException | RuntimeException e) {
-                Pools.evict(read, c);
+                failed = true;
                 throw e;
             }
         }
-        return pivot;
+
+        @Override
+        public void close() throws SQLException {
+            try {
+                statement.close();
+                if (!failed) {
+                    Transactions.rollbackQuietly(connection);
+                }
+            } finally {
+                if (failed) {
+                    Pools.evict(read, connection);
+                }
+                connection.close();
+            }
+        }
+
+        /** The attempt failed elsewhere (the write): this connection may be as broken as the other. */
+        void fail() {
+            failed = true;
+        }
     }
 
     /** The plan PostgreSQL makes for this chunk's query ({@code EXPLAIN (FORMAT JSON)}), with the chunk's own values bound. */
     String explain(Chunk chunk) throws SQLException {
         try (Connection c = read.getConnection(); PreparedStatement ps = c.prepareStatement("EXPLAIN (FORMAT JSON) " + sql)) {
-            bind(c, ps, chunk);
+            bindShipAndChannels(c, ps, chunk.ship());
+            Times.bind(ps, 2, chunk.start(), source.timeType());
+            Times.bind(ps, 3, chunk.end(), source.timeType());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 String plan = rs.getString(1);
@@ -96,10 +149,8 @@ final class ChunkReader {
         }
     }
 
-    private void bind(Connection c, PreparedStatement ps, Chunk chunk) throws SQLException {
-        ps.setString(1, chunk.ship());
-        Times.bind(ps, 2, chunk.start(), source.timeType());
-        Times.bind(ps, 3, chunk.end(), source.timeType());
+    private void bindShipAndChannels(Connection c, PreparedStatement ps, String ship) throws SQLException {
+        ps.setString(1, ship);
         if (!channelFilter.isEmpty()) {
             Array filter = c.createArrayOf(source.channelType().isInteger() ? "int8" : "text",
                     source.channelType().isInteger() ? channelFilter.stream().map(Long::valueOf).toArray() : channelFilter.toArray());

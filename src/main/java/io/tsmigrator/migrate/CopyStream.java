@@ -11,15 +11,17 @@ import java.sql.SQLException;
 final class CopyStream {
 
     private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0};
-    private static final int BUFFER = 1 << 20;
+    static final int BUFFER = 1 << 20;
 
     private final CopyIn copy;
     private final WriteStallGuard guard;
     private final java.sql.Connection connection;
-    private final byte[] buf = new byte[BUFFER];
+    private final byte[] buf;
     private int pos;
 
-    CopyStream(CopyIn copy, WriteStallGuard guard, java.sql.Connection connection) {
+    /** @param buffer {@link #BUFFER} bytes, reused from chunk to chunk by the writing thread */
+    CopyStream(CopyIn copy, WriteStallGuard guard, java.sql.Connection connection, byte[] buffer) {
+        this.buf = buffer;
         this.copy = copy;
         this.guard = guard;
         this.connection = connection;

@@ -56,8 +56,10 @@ final class LongIntMap {
     }
 
     void clear() {
-        Arrays.fill(values, MISSING);
-        size = 0;
+        if (size > 0) {
+            Arrays.fill(values, MISSING);
+            size = 0;
+        }
     }
 
     private void grow() {

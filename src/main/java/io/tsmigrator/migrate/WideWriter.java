@@ -13,12 +13,18 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes a chunk's wide rows and marks it done in one transaction: delete the chunk's window in the
  * wide table, binary COPY the pivot in, update the ledger. The chunk owns its window, so running it
  * again (after a crash, a retry or a replay) leaves exactly the same rows: never a duplicate, never
  * a half-written chunk.
+ * <p>
+ * The COPY stays open while the chunk is read window by window ({@link Session#append} after each),
+ * so the server stores one window's rows while the next is being read, and the chunk never has to be
+ * held in memory whole.
  */
 final class WideWriter {
 
@@ -30,6 +36,9 @@ final class WideWriter {
     private final String copySql;
     private final String shipSendSql;
     private final WriteStallGuard guard;
+    private final ThreadLocal<byte[]> copyBuffers = ThreadLocal.withInitial(() -> new byte[CopyStream.BUFFER]);
+    // A ship's binary form never changes; asking the server once per ship saves a round trip per chunk.
+    private final Map<String, byte[]> shipBytes = new ConcurrentHashMap<>();
 
     WideWriter(DataSource write, SourceTable source, WideTable wide, ChunkLedger ledger, WriteStallGuard guard) {
         this.guard = guard;
@@ -43,33 +52,49 @@ final class WideWriter {
         this.shipSendSql = "SELECT " + source.shipType().sendFunction() + "(CAST(? AS " + source.shipType().name() + "))";
     }
 
-    /** Returns the wide rows written. */
-    long write(Chunk chunk, WidePivot pivot, String owner) throws SQLException {
-        try (Connection c = write.getConnection()) {
-            try {
-                byte[] ship = shipBytes(c, chunk.ship());
-                try (PreparedStatement ps = c.prepareStatement(deleteSql)) {
-                    ps.setString(1, chunk.ship());
-                    Times.bind(ps, 2, chunk.start(), source.timeType());
-                    Times.bind(ps, 3, chunk.end(), source.timeType());
-                    ps.executeUpdate();
-                }
-                long written = copy(c, ship, pivot);
-                ledger.markDone(c, chunk, owner, pivot.narrowRows(), written, pivot.duplicates());
-                c.commit();
-                return written;
-            } catch (SQLException | RuntimeException e) {
-                Pools.evict(write, c);
-                throw e;
+    /** Opens the chunk's transaction: its window deleted, the COPY started. */
+    Session begin(Chunk chunk) throws SQLException {
+        Connection c = write.getConnection();
+        try {
+            byte[] ship = shipBytes.get(chunk.ship());
+            if (ship == null) {
+                ship = shipBytes(c, chunk.ship());
+                shipBytes.put(chunk.ship(), ship);
             }
+            try (PreparedStatement ps = c.prepareStatement(deleteSql)) {
+                ps.setString(1, chunk.ship());
+                Times.bind(ps, 2, chunk.start(), source.timeType());
+                Times.bind(ps, 3, chunk.end(), source.timeType());
+                ps.executeUpdate();
+            }
+            CopyStream out = new CopyStream(c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql), guard, c, copyBuffers.get());
+            return new Session(chunk, c, ship, out);
+        } catch (SQLException | RuntimeException e) {
+            Pools.evict(write, c);
+            c.close();
+            throw e;
         }
     }
 
-    private long copy(Connection c, byte[] ship, WidePivot pivot) throws SQLException {
-        CopyStream out = new CopyStream(c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql), guard, c);
-        int channels = pivot.channels();
-        int fields = channels + 2;
-        try {
+    final class Session implements AutoCloseable {
+
+        private final Chunk chunk;
+        private final Connection connection;
+        private final byte[] ship;
+        private final CopyStream out;
+        private boolean done;
+
+        private Session(Chunk chunk, Connection connection, byte[] ship, CopyStream out) {
+            this.chunk = chunk;
+            this.connection = connection;
+            this.ship = ship;
+            this.out = out;
+        }
+
+        /** Streams a read window's wide rows into the COPY. */
+        void append(WidePivot pivot) throws SQLException {
+            int channels = pivot.channels();
+            int fields = channels + 2;
             for (int row = 0; row < pivot.rows(); row++) {
                 out.row(fields);
                 out.field(ship, 0, ship.length);
@@ -82,10 +107,28 @@ final class WideWriter {
                     }
                 }
             }
-            return out.finish();
-        } catch (SQLException | RuntimeException e) {
-            out.cancel();
-            throw e;
+        }
+
+        /** Ends the COPY, marks the chunk done and commits; returns the wide rows written. */
+        long commit(String owner, long narrowRows, long duplicates) throws SQLException {
+            long written = out.finish();
+            ledger.markDone(connection, chunk, owner, narrowRows, written, duplicates);
+            connection.commit();
+            done = true;
+            return written;
+        }
+
+        /** Without a commit, the transaction is rolled back and the connection leaves the pool (see {@link Pools#evict}). */
+        @Override
+        public void close() throws SQLException {
+            try {
+                if (!done) {
+                    out.cancel();
+                    Pools.evict(write, connection);
+                }
+            } finally {
+                connection.close();
+            }
         }
     }
 

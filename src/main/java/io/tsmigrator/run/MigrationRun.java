@@ -27,6 +27,8 @@ import io.tsmigrator.source.Discovery;
 import io.tsmigrator.source.SourceTable;
 import io.tsmigrator.target.ChannelMapping;
 import io.tsmigrator.target.WideTable;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.main.BaseMainSupport;
@@ -82,6 +84,7 @@ public final class MigrationRun {
         ChannelMapping mapping = ChannelMapping.from(settings);
         List<String> channels = RunScope.channels(settings, source, discovery, mapping, pools.control());
         WideTable wide = WideTable.prepare(pools.control(), settings, source, channels, mapping);
+        warnIfHeapTooSmall(settings);
         String owner = ownerId();
         ChunkLedger ledger = new ChunkLedger(pools.control(), schema, settings.targetTable());
         Requeue requeue = new Requeue(pools.control(), ledger, schema);
@@ -116,6 +119,7 @@ public final class MigrationRun {
         Properties properties = settings.camelProperties();
         properties.setProperty(PLAN_STEP, replay == null ? "plan-chunks" : "replay-dead-letters");
         main.setOverrideProperties(properties);
+        main.bind("quartz", quartz());
         main.bind("chunkPlanner", new ChunkPlanner(discovery, ledger, scope, settings.chunkSize()));
         main.bind("chunkClaims", claims);
         main.bind("chunkMigrator", new ChunkMigrator(pools.read(), pools.write(), source, wide, settings.channels(),
@@ -127,7 +131,7 @@ public final class MigrationRun {
         main.bind("shipCompletions", completions);
         main.bind("shipAggregationRepository", aggregationRepository(pools, schema));
         main.bind("leaseKeeper", new LeaseKeeper(ledger, owner, settings.lease(), inFlight));
-        main.bind("runControl", new RunControl(ledger, scope, completions, claims, main::completed));
+        main.bind("runControl", new RunControl(ledger, scope, completions, claims, () -> stopWhenIdle(main)));
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeStop(BaseMainSupport m) {
@@ -179,6 +183,56 @@ public final class MigrationRun {
             throw InvalidSettingException.of(Settings.ROUTES, dir.toString(), "a directory holding the YAML routes");
         }
         main.configure().withShutdownTimeout((int) Math.max(1, settings.shutdownTimeout().toSeconds()));
+    }
+
+    /**
+     * A consumer holds one fetch of narrow rows (about 160 bytes each in the driver), one read
+     * window's pivot (at most {@code MAX_CELLS} cells) and a 1 MB COPY buffer; the rest of the process
+     * needs about 64 MB. A heap capped below that fails late with OutOfMemoryError, so say so now.
+     */
+    private static void warnIfHeapTooSmall(Settings settings) {
+        long perConsumer = settings.fetchSize() * 160L + ChunkMigrator.MAX_PIVOT_CELLS * 9L + (1 << 20);
+        long needed = (64L << 20) + settings.parallelism() * perConsumer;
+        long max = Runtime.getRuntime().maxMemory();
+        if (max < needed) {
+            LOG.warn("the heap (-Xmx) is {} MB; {} consumers with fetch size {} need about {} MB: raise -Xmx or lower {} or {}",
+                    max >> 20, settings.parallelism(), settings.fetchSize(), needed >> 20, Settings.PARALLELISM, Settings.FETCH_SIZE);
+        }
+    }
+
+    /**
+     * Ends the run once the exchanges still in flight have finished: the last chunk's own exchange
+     * (which asks for the stop) and its ship's tally. Camel's graceful shutdown would wait for them
+     * too, but it looks again only once a second, which is longer than the whole tail of a run.
+     */
+    private static void stopWhenIdle(Main main) {
+        Thread stopper = new Thread(() -> {
+            CamelContext context = main.getCamelContext();
+            long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+            try {
+                while (context != null && context.getInflightRepository().size() > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            main.completed();
+        }, "migrator-stop");
+        stopper.setDaemon(true);
+        stopper.start();
+    }
+
+    private static final java.time.Duration STOP_WAIT = java.time.Duration.ofSeconds(10);
+
+    /**
+     * Quartz's own shutdown waits for its idle worker threads, which notice only every 500 ms; the
+     * routes have already finished their exchanges by the time Camel stops the component, so
+     * nothing is left for an interrupt to cut short.
+     */
+    private static QuartzComponent quartz() {
+        QuartzComponent quartz = new QuartzComponent();
+        quartz.setInterruptJobsOnShutdown(true);
+        return quartz;
     }
 
     private static JdbcAggregationRepository aggregationRepository(Pools pools, ControlSchema schema) {

@@ -1,0 +1,57 @@
+package io.tsmigrator.bench;
+
+import io.tsmigrator.Application;
+
+import java.io.BufferedReader;
+import java.io.FileOutputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The child JVM of the warm measurement: one migrator JVM that executes the full {@code run} command
+ * ({@link Application#execute}, Camel start and stop included) once per request, so repetitions after
+ * the warm-up measure the migrator with its code compiled, as a long-lived or second run would see it.
+ *
+ * <p>Line protocol on stdin/stdout (the migrator's own output and logs go to the file named by the
+ * first argument, so they cannot mix with the protocol):
+ * <pre>
+ *   parent: run\targ1\targ2...     child: done ELAPSED_NANOS EXIT_CODE
+ *   parent: quit                   (child exits)
+ * </pre>
+ */
+public final class WarmMigrator {
+
+    private WarmMigrator() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        PrintStream protocol = new PrintStream(new FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        // Logback's console appender writes to whatever System.err is at the time of each event.
+        PrintStream log = new PrintStream(new FileOutputStream(args[0], true), true, StandardCharsets.UTF_8);
+        System.setOut(log);
+        System.setErr(log);
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        protocol.println("ready");
+        String line;
+        while ((line = in.readLine()) != null) {
+            String[] parts = line.split("\t");
+            if (parts[0].equals("quit")) {
+                break;
+            }
+            if (!parts[0].equals("run")) {
+                protocol.println("error unknown request " + parts[0]);
+                continue;
+            }
+            String[] command = Arrays.copyOfRange(parts, 1, parts.length);
+            log.println("==== " + java.time.Instant.now() + " run " + String.join(" ", command));
+            long t0 = System.nanoTime();
+            int code = Application.execute(command, log, log);
+            long elapsed = System.nanoTime() - t0;
+            protocol.println("done " + elapsed + " " + code);
+        }
+        log.close();
+        System.exit(0);
+    }
+}
