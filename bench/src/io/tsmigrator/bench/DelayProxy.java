@@ -1,5 +1,6 @@
 package io.tsmigrator.bench;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -94,7 +95,9 @@ final class DelayProxy implements AutoCloseable {
         }, "proxy-" + name + "-read");
         Thread writer = new Thread(() -> {
             try {
-                OutputStream out = to.getOutputStream();
+                // Everything already due goes out in one write: the proxy is test equipment on the
+                // migrator's two cores, and a write per packet would cost CPU a real link does not.
+                OutputStream out = new BufferedOutputStream(to.getOutputStream(), 256 * 1024);
                 while (true) {
                     Packet p = queue.poll(1, TimeUnit.SECONDS);
                     if (p == null) {
@@ -107,11 +110,23 @@ final class DelayProxy implements AutoCloseable {
                     while ((wait = p.dueNanos() - System.nanoTime()) > 0) {
                         LockSupport.parkNanos(wait);
                     }
-                    if (p.bytes() == EOF) {
+                    boolean eof = false;
+                    while (true) {
+                        if (p.bytes() == EOF) {
+                            eof = true;
+                            break;
+                        }
+                        out.write(p.bytes());
+                        Packet next = queue.peek();
+                        if (next == null || next.dueNanos() > System.nanoTime()) {
+                            break;
+                        }
+                        p = queue.poll();
+                    }
+                    out.flush();
+                    if (eof) {
                         break;
                     }
-                    out.write(p.bytes());
-                    out.flush();
                 }
             } catch (IOException | InterruptedException e) {
                 // the connection ended

@@ -22,6 +22,8 @@ import java.time.Duration;
 public final class Pools implements AutoCloseable {
 
     public static final String APPLICATION_NAME = "timeseries-migrator";
+    /** Lets the driver send application_name and extra_float_digits in the startup packet, not in a SET after connecting. */
+    public static final String ASSUME_MIN_SERVER_VERSION = "10";
 
     private final HikariDataSource read;
     private final HikariDataSource write;
@@ -103,6 +105,8 @@ public final class Pools implements AutoCloseable {
         config.setConnectionInitSql(sessionSettings(settings));
         config.addDataSourceProperty("ApplicationName", APPLICATION_NAME);
         config.addDataSourceProperty("tcpKeepAlive", "true");
+        // one round trip less per connection; the migrator needs PostgreSQL 10 or later (README)
+        config.addDataSourceProperty("assumeMinServerVersion", ASSUME_MIN_SERVER_VERSION);
         config.addDataSourceProperty("connectTimeout", String.valueOf(seconds(settings.connectTimeout())));
         config.addDataSourceProperty("socketTimeout", String.valueOf(seconds(settings.socketTimeout())));
         // Ship ids are carried as text and bound untyped so the server casts them to the ship column's type.

@@ -40,25 +40,34 @@ public class ShipCompletions {
         return ledger.isShipFinished((String) tally.get(ShipTally.SHIP));
     }
 
+    /**
+     * Two chunks of a ship that end together both find the ship finished, so the second tally
+     * completes again; only a completion that changed the row is logged, with the ledger's figures.
+     */
     public void record(Map<String, Object> tally) throws SQLException {
         String ship = (String) tally.get(ShipTally.SHIP);
-        record(ship);
-        LOG.info("ship {} complete: {} chunks in this run, {} narrow rows -> {} wide rows", ship,
-                tally.get(ShipTally.CHUNKS), tally.get(ShipTally.NARROW_ROWS), tally.get(ShipTally.WIDE_ROWS));
+        String changed = record(ship);
+        if (changed != null) {
+            LOG.info("ship {} complete: {}", ship, changed);
+        }
     }
 
-    public void record(String ship) throws SQLException {
+    /** Upserts the ship's completion row; returns its figures when the row changed, else null. */
+    public String record(String ship) throws SQLException {
         String sql = "INSERT INTO " + completion + " (job, ship_id, chunks, source_rows, wide_rows, started_at, completed_at)"
                 + " SELECT job, ship_id, count(*), coalesce(sum(rows_read), 0), coalesce(sum(rows_written), 0), min(started_at), now()"
                 + " FROM " + chunk + " WHERE job = ? AND ship_id = ? AND status = 'DONE' GROUP BY job, ship_id"
                 + " ON CONFLICT (job, ship_id) DO UPDATE SET chunks = EXCLUDED.chunks, source_rows = EXCLUDED.source_rows,"
                 + " wide_rows = EXCLUDED.wide_rows, started_at = EXCLUDED.started_at, completed_at = EXCLUDED.completed_at"
                 + " WHERE (" + completion + ".chunks, " + completion + ".source_rows, " + completion + ".wide_rows)"
-                + " IS DISTINCT FROM (EXCLUDED.chunks, EXCLUDED.source_rows, EXCLUDED.wide_rows)";
+                + " IS DISTINCT FROM (EXCLUDED.chunks, EXCLUDED.source_rows, EXCLUDED.wide_rows)"
+                + " RETURNING chunks, source_rows, wide_rows";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, ledger.job());
             ps.setString(2, ship);
-            ps.executeUpdate();
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getInt(1) + " chunks done, " + rs.getLong(2) + " narrow rows -> " + rs.getLong(3) + " wide rows" : null;
+            }
         }
     }
 

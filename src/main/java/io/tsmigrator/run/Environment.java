@@ -111,6 +111,7 @@ public final class Environment implements AutoCloseable {
         }
         props.setProperty("connectTimeout", String.valueOf(Math.max(1, settings.connectTimeout().toSeconds())));
         props.setProperty("ApplicationName", Pools.APPLICATION_NAME);
+        props.setProperty("assumeMinServerVersion", Pools.ASSUME_MIN_SERVER_VERSION);
         try {
             return java.sql.DriverManager.getConnection(url, props);
         } catch (SQLException e) {
