@@ -1,0 +1,69 @@
+package io.tsmigrator.source;
+
+import io.tsmigrator.support.Await;
+import io.tsmigrator.support.Fleet;
+import io.tsmigrator.support.TestDb;
+import org.junit.jupiter.api.Test;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Discovery's cost on a real table: a skip-scan where an index leads with the column, and at most
+ * one pass over the table where none does (the skip-scan would scan it once per distinct value).
+ */
+class DiscoveryTest {
+
+    private static final String TABLE = "tenant.tbl_data_timeseries";
+    private static final List<Integer> CHANNELS = IntStream.rangeClosed(1, 40).boxed().collect(Collectors.toList());
+    private static final List<Integer> SHIPS = List.of(3, 5);
+
+    @Test
+    void withoutAnIndexLeadingWithTheChannelTheTableIsScannedOnceNotOncePerChannel() throws SQLException {
+        TestDb db = new TestDb();
+        Fleet.create(db, TABLE, SHIPS, CHANNELS, 1);
+        long before = seqScans(db);
+
+        List<String> found = discovery(db).channels();
+
+        assertEquals(CHANNELS.stream().map(String::valueOf).toList(), found.stream().sorted((a, b) -> Integer.parseInt(a) - Integer.parseInt(b)).toList());
+        // the discovery's backend has ended; its counters reach the statistics shortly after
+        Await.until("the discovery's table scans in pg_stat_user_tables", Duration.ofSeconds(10), () -> seqScans(db) > before);
+        long scans = seqScans(db) - before;
+        assertTrue(scans <= 3, scans + " scans of the table for " + CHANNELS.size() + " channels (a parallel scan counts once per process)");
+    }
+
+    @Test
+    void withAnIndexLeadingWithTheChannelNoScanIsNeeded() throws SQLException {
+        TestDb db = new TestDb();
+        Fleet.create(db, TABLE, SHIPS, CHANNELS, 1);
+        db.execute("CREATE INDEX ON " + TABLE + " (data_channel_id)", "ANALYZE " + TABLE);
+        long before = indexScans(db);
+
+        List<String> found = discovery(db).channels();
+
+        assertEquals(CHANNELS.size(), found.size());
+        Await.until("the skip-scan's index probes in pg_stat_user_tables", Duration.ofSeconds(10), () -> indexScans(db) - before > CHANNELS.size());
+        assertEquals(List.of("3", "5"), discovery(db).ships());
+    }
+
+    private static Discovery discovery(TestDb db) throws SQLException {
+        SourceTable source = new SourceTable("\"tenant\".\"tbl_data_timeseries\"", "\"ship_id\"", "\"data_channel_id\"", "\"created_time\"", "\"value\"",
+                null, null, null, null);
+        return new Discovery(db.dataSource(), source);
+    }
+
+    private static long seqScans(TestDb db) {
+        return db.count("SELECT seq_scan FROM pg_stat_user_tables WHERE relid = '" + TABLE + "'::regclass");
+    }
+
+    private static long indexScans(TestDb db) {
+        return db.count("SELECT coalesce(idx_scan, 0) FROM pg_stat_user_tables WHERE relid = '" + TABLE + "'::regclass");
+    }
+}
