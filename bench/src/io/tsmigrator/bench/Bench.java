@@ -147,6 +147,7 @@ public final class Bench {
         List<Map.Entry<String, Run>> all = new ArrayList<>();
         List<String> kinds = new ArrayList<>(List.of("a1", "aN", "ap", "api", "bw", "bc"));
         DelayProxy proxy = null;
+        DelayProxy proxyWithoutDelay = null;
         WarmChild warmChild = null;
         if (o.proxyLatencyMs >= 0) {
             // before any connection: the proxy forwards to loopback addresses only
@@ -163,6 +164,12 @@ public final class Bench {
             }
             log("delay proxy: 127.0.0.1:" + proxy.port() + " -> " + host + ":" + port + ", " + o.proxyLatencyMs + " ms per direction");
             kinds.add("bwp");
+            if (o.proxyLatencyMs > 0) {
+                // The proxy runs on the same two cores as the database and the migrator: the same
+                // proxy without delay tells its own cost apart from the latency's.
+                proxyWithoutDelay = new DelayProxy(host, port, 0);
+                kinds.add("bwp0");
+            }
         }
         if (!o.only.isEmpty()) {
             kinds.retainAll(o.only);
@@ -173,7 +180,7 @@ public final class Bench {
                 serverVersion = scalar(c, "SELECT current_setting('server_version')").toString();
             }
             generate();
-            warmChild = kinds.contains("bw") || kinds.contains("bwp") ? new WarmChild(logDir.resolve("warm.log"), projectDir.resolve(o.jar), projectDir.resolve("bench/target/classes"),
+            warmChild = kinds.contains("bw") || kinds.contains("bwp") || kinds.contains("bwp0") ? new WarmChild(logDir.resolve("warm.log"), projectDir.resolve(o.jar), projectDir.resolve("bench/target/classes"),
                     o.migratorJavaOpts, projectDir, password) : null;
             int total = o.warmup + o.reps;
             for (int rep = 1; rep <= total; rep++) {
@@ -188,6 +195,7 @@ public final class Bench {
                         case "bw" -> migratorWarm(warmChild, "bw_r" + rep, url, o.chunkSizeText);
                         case "bc" -> migrator("bc_r" + rep, url, o.chunkSizeText);
                         case "bwp" -> migratorWarm(warmChild, "bwp_r" + rep, proxyUrl(proxy), o.chunkSizeText);
+                        case "bwp0" -> migratorWarm(warmChild, "bwp0_r" + rep, proxyUrl(proxyWithoutDelay), o.chunkSizeText);
                         default -> throw new IllegalStateException(kind);
                     };
                     log(String.format(Locale.ROOT, "%-10s %-6s %s", tag, label(kind), describe(r)));
@@ -218,6 +226,9 @@ public final class Bench {
         } finally {
             if (warmChild != null) {
                 warmChild.kill();
+            }
+            if (proxyWithoutDelay != null) {
+                proxyWithoutDelay.close();
             }
             if (proxy != null) {
                 proxy.close();
@@ -692,6 +703,7 @@ public final class Bench {
             case "bw" -> "(bw)";
             case "bc" -> "(bc)";
             case "bwp" -> "(bwp)";
+            case "bwp0" -> "(bwp0)";
             default -> kind;
         };
     }
@@ -743,6 +755,9 @@ public final class Bench {
             row(out, proxyLabel, by.get("bwp"), Run::seconds);
             row(out, proxyLabel + ": ledger", by.get("bwp"), Run::ledgerSeconds);
         }
+        if (by.containsKey("bwp0")) {
+            row(out, "(bwp0) migrator run, warm JVM, via the same proxy, no delay", by.get("bwp0"), Run::seconds);
+        }
         out.println();
         double a1 = median(by.get("a1"), Run::seconds);
         double aN = median(by.get("aN"), Run::seconds);
@@ -767,10 +782,15 @@ public final class Bench {
             double pl = median(by.get("bwp"), Run::ledgerSeconds);
             out.printf(Locale.ROOT, "  (bwp via proxy %s ms/direction) / (bw direct) = %.2f (whole run)   %.2f (ledger span)%n", trim(o.proxyLatencyMs),
                     bw / pw, median(by.get("bw"), Run::ledgerSeconds) / pl);
+            if (by.containsKey("bwp0")) {
+                out.printf(Locale.ROOT, "  (bwp) / (bwp0) = %.2f: the latency alone, the proxy's own CPU on these cores taken out ((bwp0) / (bw) = %.2f)%n",
+                        median(by.get("bwp0"), Run::seconds) / pw, bw / median(by.get("bwp0"), Run::seconds));
+            }
         }
         out.println();
         if (warmRssKb >= 0) {
-            long warmRuns = (long) (o.warmup + o.reps) * (by.containsKey("bw") ? 1 : 0) + (long) (o.warmup + o.reps) * (by.containsKey("bwp") ? 1 : 0);
+            long warmRuns = (long) (o.warmup + o.reps) * (by.containsKey("bw") ? 1 : 0) + (long) (o.warmup + o.reps) * (by.containsKey("bwp") ? 1 : 0)
+                    + (long) (o.warmup + o.reps) * (by.containsKey("bwp0") ? 1 : 0);
             out.printf(Locale.ROOT, "migrator peak RSS, warm JVM (VmHWM over its whole life, %d runs): %d MB%n", warmRuns, warmRssKb / 1024);
         }
         if (by.containsKey("bc")) {

@@ -21,8 +21,9 @@ final class Options {
               --chunk-size=PT1H       chunk window for (a) and the migrator
               --parallelism=2         threads/connections for (a) and migrator.parallelism
               --pivot-work-mem=256MB  work_mem of the session of the one-statement pivot (a'), so its hash aggregate does not spill
-              --only=bw,bwp           measure only these figures (a1, aN, ap, api, bw, bc, bwp; default: all)
+              --only=bw,bwp           measure only these figures (a1, aN, ap, api, bw, bc, bwp, bwp0; default: all)
               --proxy-latency-ms=N    also run the migrator through a loopback TCP proxy adding N ms per direction
+                                      (bwp), and through the same proxy without delay (bwp0)
               --rss-sweep             also run the migrator (cold) at PT15M and at PT6H, with those JVM options and with none, and print peak RSS
               --migrator-java-opts='...'  JVM options of the migrator JVMs (default: the README's, see Options.README_JAVA_OPTS;
                                       --migrator-java-opts= for none)
@@ -46,6 +47,7 @@ final class Options {
     String pivotWorkMem = "256MB";
     List<String> only = List.of();
     double proxyLatencyMs = -1;
+    static final List<String> FIGURES = List.of("a1", "aN", "ap", "api", "bw", "bc", "bwp", "bwp0");
     boolean rssSweep;
     /** The JVM options the README gives for {@code java -jar}: a heap sized for the migrator, not a quarter of the machine. */
     static final List<String> README_JAVA_OPTS = List.of("-XX:+UseSerialGC", "-Xmx160m", "-Xmn48m");
@@ -108,8 +110,8 @@ final class Options {
                 case "only" -> {
                     o.only = List.of(v.split(","));
                     for (String k : o.only) {
-                        if (!List.of("a1", "aN", "ap", "api", "bw", "bc", "bwp").contains(k)) {
-                            throw new IllegalArgumentException("--only takes a1, aN, ap, api, bw, bc, bwp");
+                        if (!FIGURES.contains(k)) {
+                            throw new IllegalArgumentException("--only takes " + String.join(", ", FIGURES));
                         }
                     }
                 }
