@@ -1,5 +1,9 @@
 package io.tsmigrator;
 
+import io.tsmigrator.config.Settings;
+import io.tsmigrator.config.SettingsLoader;
+import io.tsmigrator.migrate.ChannelFilter;
+import io.tsmigrator.source.SourceTable;
 import io.tsmigrator.support.Cli;
 import io.tsmigrator.support.Fleet;
 import io.tsmigrator.support.SqlPivot;
@@ -10,9 +14,14 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Other column types than the defaults, and named columns from a mapping file. */
 class SourceTypesAndMappingTest {
@@ -60,5 +69,27 @@ class SourceTypesAndMappingTest {
                 + " AND created_time >= '2024-03-01T00:30:00Z' AND created_time < '2024-03-01T02:10:00Z'");
         SqlPivot.assertWideEqualsPivot(db, "scoped", "tenant.tbl_data_timeseries_wide", List.of("10", "30"), List.of("ch_10", "ch_30"));
         assertEquals(0, db.count("SELECT count(*) FROM information_schema.columns WHERE table_name = 'tbl_data_timeseries_wide' AND column_name = 'ch_20'"));
+    }
+
+    @Test
+    void aListHoldingNearlyEveryReadingIsFilteredInTheMigratorWithTheQuerysResult() throws SQLException {
+        TestDb db = new TestDb();
+        Fleet.create(db, "tenant.tbl_data_timeseries", List.of(1, 2), List.of(10, 20, 30), 3);
+        // a rare unlisted channel, some of it at times no listed channel has: those times must not become wide rows
+        db.execute("INSERT INTO tenant.tbl_data_timeseries SELECT ship_id, 77, created_time + CASE WHEN random() < 0.5"
+                        + " THEN interval '0.5 second' ELSE interval '0' END, value FROM tenant.tbl_data_timeseries"
+                        + " WHERE data_channel_id = 10 AND random() < 0.05",
+                "ANALYZE tenant.tbl_data_timeseries");
+        long listedRows = db.count("SELECT count(*) FROM tenant.tbl_data_timeseries WHERE data_channel_id <> 77");
+        Settings listing = SettingsLoader.load(Map.of("migrator.channels", "10,20,30"), Map.of(), new Properties());
+        assertFalse(ChannelFilter.listed(db.dataSource(), SourceTable.inspect(db.dataSource(), listing), listing, List.of("10", "20", "30")).inQuery(),
+                "the statistics must send this run down the migrator's own filter");
+
+        Cli run = Cli.run(db.runArgs("--migrator.channels=10,20,30"));
+
+        assertEquals(0, run.exitCode(), run.toString());
+        db.execute("CREATE VIEW listed AS SELECT * FROM tenant.tbl_data_timeseries WHERE data_channel_id IN (10, 20, 30)");
+        SqlPivot.assertWideEqualsPivot(db, "listed", "tenant.tbl_data_timeseries_wide", List.of("10", "20", "30"), List.of("ch_10", "ch_20", "ch_30"));
+        assertEquals(listedRows, db.count("SELECT sum(rows_read) FROM migrator.chunk WHERE status = 'DONE'"));
     }
 }

@@ -7,6 +7,7 @@ import io.tsmigrator.config.Settings;
 import io.tsmigrator.db.ConnectionBudget;
 import io.tsmigrator.db.Pools;
 import io.tsmigrator.db.Transactions;
+import io.tsmigrator.migrate.ChannelFilter;
 import io.tsmigrator.migrate.ChunkProbe;
 import io.tsmigrator.plan.PlanPreview;
 import io.tsmigrator.plan.RunScope;
@@ -78,7 +79,8 @@ public final class Doctor {
 
         Diagnosis.Advice advice = null;
         if (window.isPresent()) {
-            SampleChunk sample = new SampleChunk(new ChunkProbe(pools.read(), table, channels.ids(), settings.channels(), settings.fetchSize()),
+            SampleChunk sample = new SampleChunk(new ChunkProbe(pools.read(), table, channels.ids(),
+                    ChannelFilter.listed(pools.read(), table, settings, channels.ids()), settings.fetchSize()),
                     table, indexes);
             advice = sample(sample, window.get(), tableRows, limits, findings);
         }

@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import javax.sql.DataSource;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 
 /**
  * The chunk consumer's work: one attempt at one chunk, from the first narrow row read to the ledger
@@ -43,7 +42,7 @@ public class ChunkMigrator {
     private final ThreadLocal<WidePivot> pivots;
 
     /** @param writeTimeout how long one write to the target may block before its connection is aborted (zero: never) */
-    public ChunkMigrator(DataSource read, DataSource write, SourceTable source, WideTable wide, List<String> channelFilter,
+    public ChunkMigrator(DataSource read, DataSource write, SourceTable source, WideTable wide, ChannelFilter channelFilter,
                          int fetchSize, ChunkLedger ledger, FailureClassifier classifier, String owner, Duration lease,
                          Duration writeTimeout, InFlightChunks inFlight) {
         this.inFlight = inFlight;

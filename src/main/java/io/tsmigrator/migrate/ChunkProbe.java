@@ -28,9 +28,9 @@ public final class ChunkProbe {
 
     /**
      * @param channels wide columns' channel ids, in column order
-     * @param channelFilter when not empty, only these channels are read
+     * @param channelFilter the channels to read, when listed, as a run chooses it
      */
-    public ChunkProbe(DataSource read, SourceTable source, List<String> channels, List<String> channelFilter, int fetchSize) {
+    public ChunkProbe(DataSource read, SourceTable source, List<String> channels, ChannelFilter channelFilter, int fetchSize) {
         this.reader = new ChunkReader(read, source, channels, channelFilter, fetchSize);
     }
 

@@ -10,7 +10,6 @@ import org.postgresql.PGResultSetMetaData;
 import org.postgresql.PGStatement;
 
 import javax.sql.DataSource;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,7 +29,7 @@ final class ChunkReader {
 
     private final DataSource read;
     private final SourceTable source;
-    private final List<String> channelFilter;
+    private final ChannelFilter filter;
     private final int fetchSize;
     private final String sql;
     private final ChannelIndex index;
@@ -38,18 +37,18 @@ final class ChunkReader {
 
     /**
      * @param channels wide columns' channel ids, in column order
-     * @param channelFilter when not empty, only these channels are read
+     * @param filter the channels to read, when listed, and whether the query or the reader leaves the others out
      */
-    ChunkReader(DataSource read, SourceTable source, List<String> channels, List<String> channelFilter, int fetchSize) {
+    ChunkReader(DataSource read, SourceTable source, List<String> channels, ChannelFilter filter, int fetchSize) {
         this.read = read;
         this.source = source;
-        this.channelFilter = channelFilter;
+        this.filter = filter;
         this.fetchSize = fetchSize;
         this.index = new ChannelIndex(channels, source.channelType());
         this.columns = channels.size();
         this.sql = "SELECT " + source.time() + ", " + source.channel() + ", " + source.value() + " FROM " + source.table()
                 + " WHERE " + source.ship() + " = ? AND " + source.time() + " >= ? AND " + source.time() + " < ?"
-                + (channelFilter.isEmpty() ? "" : " AND " + source.channel() + " = ANY (?)");
+                + (filter.inQuery() ? " AND " + source.channel() + " = ANY (?)" : "");
     }
 
     /** An empty pivot shaped for this reader's columns and value type. */
@@ -99,6 +98,8 @@ final class ChunkReader {
                         int column = index.columnOf(rs, 2);
                         if (column >= 0) {
                             pivot.add(time, column, rs.getBytes(3));
+                        } else if (filter.inMigrator()) {
+                            continue; // a channel the list leaves out, as the query would have
                         } else if (rs.wasNull()) {
                             pivot.addTimeOnly(time);
                         } else {
@@ -151,10 +152,10 @@ final class ChunkReader {
 
     private void bindShipAndChannels(Connection c, PreparedStatement ps, String ship) throws SQLException {
         ps.setString(1, ship);
-        if (!channelFilter.isEmpty()) {
-            Array filter = c.createArrayOf(source.channelType().isInteger() ? "int8" : "text",
-                    source.channelType().isInteger() ? channelFilter.stream().map(Long::valueOf).toArray() : channelFilter.toArray());
-            ps.setArray(4, filter);
+        if (filter.inQuery()) {
+            List<String> channels = filter.channels();
+            ps.setArray(4, c.createArrayOf(source.channelType().isInteger() ? "int8" : "text",
+                    source.channelType().isInteger() ? channels.stream().map(Long::valueOf).toArray() : channels.toArray()));
         }
     }
 

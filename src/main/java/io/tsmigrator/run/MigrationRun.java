@@ -13,6 +13,7 @@ import io.tsmigrator.ledger.ChunkLedger;
 import io.tsmigrator.ledger.InFlightChunks;
 import io.tsmigrator.ledger.ControlSchema;
 import io.tsmigrator.ledger.Requeue;
+import io.tsmigrator.migrate.ChannelFilter;
 import io.tsmigrator.migrate.ChunkMigrator;
 import io.tsmigrator.plan.ChunkClaims;
 import io.tsmigrator.plan.ChunkPlanner;
@@ -85,6 +86,7 @@ public final class MigrationRun {
         List<String> channels = RunScope.channels(settings, source, discovery, mapping, pools.control());
         WideTable wide = WideTable.prepare(pools.control(), settings, source, channels, mapping);
         warnIfHeapTooSmall(settings);
+        ChannelFilter channelFilter = ChannelFilter.listed(pools.read(), source, settings, channels);
         String owner = ownerId();
         ChunkLedger ledger = new ChunkLedger(pools.control(), schema, settings.targetTable());
         Requeue requeue = new Requeue(pools.control(), ledger, schema);
@@ -122,7 +124,7 @@ public final class MigrationRun {
         main.bind("quartz", quartz());
         main.bind("chunkPlanner", new ChunkPlanner(discovery, ledger, scope, settings.chunkSize()));
         main.bind("chunkClaims", claims);
-        main.bind("chunkMigrator", new ChunkMigrator(pools.read(), pools.write(), source, wide, settings.channels(),
+        main.bind("chunkMigrator", new ChunkMigrator(pools.read(), pools.write(), source, wide, channelFilter,
                 settings.fetchSize(), ledger, classifier, owner, settings.lease(), settings.socketTimeout(), inFlight));
         main.bind("deadLetters", deadLetters);
         main.bind("replayQueue", replayQueue);
