@@ -50,7 +50,7 @@ final class Options {
     static final List<String> FIGURES = List.of("a1", "aN", "ap", "api", "bw", "bc", "bwp", "bwp0");
     boolean rssSweep;
     /** The JVM options the README gives for {@code java -jar}: a heap sized for the migrator, not a quarter of the machine. */
-    static final List<String> README_JAVA_OPTS = List.of("-XX:+UseSerialGC", "-Xmx160m", "-Xmn48m");
+    static final List<String> README_JAVA_OPTS = List.of("-XX:+UseSerialGC", "-Xmx160m", "-Xmn80m", "-XX:SurvivorRatio=4");
 
     List<String> migratorJavaOpts = README_JAVA_OPTS;
     boolean discoverChannels;

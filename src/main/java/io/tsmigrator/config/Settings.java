@@ -470,7 +470,7 @@ public final class Settings {
         p.setProperty("migrator.derived.lease-renew-ms", String.valueOf(lease().toMillis() / 3));
         p.setProperty("migrator.derived.shutdown-timeout-s", String.valueOf(Math.max(1, shutdownTimeout().toSeconds())));
         // How often an idle queue consumer looks whether it should stop: short, so a run's tail is short.
-        p.setProperty("migrator.derived.consumer-poll-ms", "50");
+        p.setProperty("migrator.derived.consumer-poll-ms", "10");
         return p;
     }
 

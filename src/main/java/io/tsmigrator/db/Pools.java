@@ -4,7 +4,10 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tsmigrator.config.Settings;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The three connection pools of a run, all sized from {@code migrator.parallelism} so that a chunk
@@ -44,6 +47,28 @@ public final class Pools implements AutoCloseable {
                 settings.targetPassword(), AGGREGATION_POOL_SIZE, true, false, settings);
         aggregationConfig.addDataSourceProperty("currentSchema", settings.controlSchema());
         this.aggregation = new HikariDataSource(aggregationConfig);
+        for (HikariDataSource pool : List.of(read, write, control, aggregation)) {
+            openFirstConnection(pool);
+        }
+    }
+
+    /**
+     * HikariCP opens a pool's connections 100 ms after the pool starts, or when it is first asked;
+     * each of the four pools would then make its first user wait for a backend to start (and, on a
+     * far database, for several round trips). Asking every pool at once, off the main thread, opens
+     * them side by side while the run reads its settings and starts Camel. A failure here is left to
+     * the real first use to report.
+     */
+    private static void openFirstConnection(HikariDataSource pool) {
+        Thread opener = new Thread(() -> {
+            try (Connection ignored = pool.getConnection()) {
+                // back to the pool, open
+            } catch (SQLException | RuntimeException e) {
+                // the pool's first real user gets the same error, with its context
+            }
+        }, pool.getPoolName() + "-open");
+        opener.setDaemon(true);
+        opener.start();
     }
 
     /** Connections of the aggregation repository's pool. */
