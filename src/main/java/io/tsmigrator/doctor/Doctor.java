@@ -199,13 +199,12 @@ public final class Doctor {
 
     /** The planner's row count of the table; -1 when it was never analyzed (or vacuumed). */
     private long estimatedRows(SourceTable table) throws SQLException {
-        try (Connection c = pools.read().getConnection();
+        try (Connection c = Transactions.forReads(pools.read());
              PreparedStatement ps = c.prepareStatement("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(?)")) {
             ps.setString(1, table.table());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 long rows = rs.getLong(1);
-                Transactions.endRead(c);
                 return rows;
             }
         }

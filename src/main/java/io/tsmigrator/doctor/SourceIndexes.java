@@ -40,7 +40,7 @@ record SourceIndexes(List<Index> indexes) {
 
     static SourceIndexes of(DataSource dataSource, String quotedTable) throws SQLException {
         List<Index> indexes = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(INDEXES_SQL)) {
+        try (Connection c = Transactions.forReads(dataSource); PreparedStatement ps = c.prepareStatement(INDEXES_SQL)) {
             ps.setString(1, quotedTable);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -48,7 +48,6 @@ record SourceIndexes(List<Index> indexes) {
                     indexes.add(new Index(rs.getString(1), Arrays.asList((String[]) columns.getArray())));
                 }
             }
-            Transactions.endRead(c);
         }
         return new SourceIndexes(List.copyOf(indexes));
     }

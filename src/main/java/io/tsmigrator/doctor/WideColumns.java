@@ -27,14 +27,13 @@ record WideColumns(Map<String, Column> byName) {
 
     static WideColumns read(DataSource target, String quotedTable) throws SQLException {
         Map<String, Column> columns = new LinkedHashMap<>();
-        try (Connection c = target.getConnection(); PreparedStatement ps = c.prepareStatement(COLUMNS_SQL)) {
+        try (Connection c = Transactions.forReads(target); PreparedStatement ps = c.prepareStatement(COLUMNS_SQL)) {
             ps.setString(1, quotedTable);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     columns.put(rs.getString(1), new Column(rs.getString(1), new ColumnType(rs.getInt(2), rs.getString(3), null), rs.getBoolean(4)));
                 }
             }
-            Transactions.endRead(c);
         }
         return new WideColumns(columns);
     }

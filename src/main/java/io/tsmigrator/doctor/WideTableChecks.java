@@ -55,13 +55,12 @@ final class WideTableChecks {
 
     private Finding absent(String table, int channels) throws SQLException {
         boolean canCreate;
-        try (Connection c = target.getConnection(); PreparedStatement ps = c.prepareStatement(CREATE_SQL)) {
+        try (Connection c = Transactions.forReads(target); PreparedStatement ps = c.prepareStatement(CREATE_SQL)) {
             ps.setString(1, Identifiers.schemaOf(table));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 canCreate = rs.getBoolean(1);
             }
-            Transactions.endRead(c);
         }
         String value = table + " does not exist";
         if (!canCreate) {
@@ -137,12 +136,11 @@ final class WideTableChecks {
 
     /** Owner (may ALTER), INSERT, DELETE. */
     private boolean[] privileges(String quoted) throws SQLException {
-        try (Connection c = target.getConnection(); PreparedStatement ps = c.prepareStatement(PRIVILEGES_SQL)) {
+        try (Connection c = Transactions.forReads(target); PreparedStatement ps = c.prepareStatement(PRIVILEGES_SQL)) {
             ps.setString(1, quoted);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 boolean[] p = {rs.getBoolean(1), rs.getBoolean(2), rs.getBoolean(3)};
-                Transactions.endRead(c);
                 return p;
             }
         }

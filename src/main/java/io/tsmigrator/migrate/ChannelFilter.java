@@ -63,14 +63,13 @@ public record ChannelFilter(List<String> channels, boolean inQuery) {
 
     /** The share of the source's readings whose channel is not listed, as the planner's statistics estimate it. */
     static double shareOutside(DataSource read, SourceTable source, List<String> channels) throws SQLException {
-        try (Connection c = read.getConnection(); PreparedStatement ps = c.prepareStatement(SHARE_OUTSIDE_SQL)) {
+        try (Connection c = Transactions.forReads(read); PreparedStatement ps = c.prepareStatement(SHARE_OUTSIDE_SQL)) {
             ps.setArray(1, c.createArrayOf("text", channels.toArray()));
             ps.setString(2, source.table());
             ps.setString(3, source.channel());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 double share = rs.getDouble(1);
-                Transactions.endRead(c);
                 return share;
             }
         }

@@ -137,14 +137,13 @@ final class ChunkReader {
 
     /** The plan PostgreSQL makes for this chunk's query ({@code EXPLAIN (FORMAT JSON)}), with the chunk's own values bound. */
     String explain(Chunk chunk) throws SQLException {
-        try (Connection c = read.getConnection(); PreparedStatement ps = c.prepareStatement("EXPLAIN (FORMAT JSON) " + sql)) {
+        try (Connection c = Transactions.forReads(read); PreparedStatement ps = c.prepareStatement("EXPLAIN (FORMAT JSON) " + sql)) {
             bindShipAndChannels(c, ps, chunk.ship());
             Times.bind(ps, 2, chunk.start(), source.timeType());
             Times.bind(ps, 3, chunk.end(), source.timeType());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 String plan = rs.getString(1);
-                Transactions.endRead(c);
                 return plan;
             }
         }

@@ -59,7 +59,7 @@ public final class PlanPreview {
     private long estimate(String ship, Instant start, Instant end) throws SQLException {
         String sql = "EXPLAIN SELECT 1 FROM " + table.table() + " WHERE " + table.ship() + " = ? AND "
                 + table.time() + " >= ? AND " + table.time() + " < ?";
-        try (Connection c = source.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = Transactions.forReads(source); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, ship);
             Times.bind(ps, 2, start, table.timeType());
             Times.bind(ps, 3, end, table.timeType());
@@ -67,7 +67,6 @@ public final class PlanPreview {
                 rs.next();
                 Matcher m = PLAN_ROWS.matcher(rs.getString(1));
                 long rows = m.find() ? Long.parseLong(m.group(1)) : 0;
-                Transactions.endRead(c);
                 return rows;
             }
         }

@@ -61,7 +61,7 @@ public final class Discovery {
         String sql = "SELECT DISTINCT " + source.channel() + "::text FROM " + source.table() + " WHERE " + source.ship() + " = ? AND "
                 + source.time() + " >= ? AND " + source.time() + " < ? AND " + source.channel() + " IS NOT NULL";
         List<String> values = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = Transactions.forReads(dataSource); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, ship);
             Times.bind(ps, 2, start, source.timeType());
             Times.bind(ps, 3, end, source.timeType());
@@ -70,7 +70,6 @@ public final class Discovery {
                     values.add(rs.getString(1));
                 }
             }
-            Transactions.endRead(c);
         }
         return values;
     }
@@ -79,13 +78,12 @@ public final class Discovery {
     public Instant[] bounds(String ship) throws SQLException {
         String sql = "SELECT min(" + source.time() + "), max(" + source.time() + ") FROM " + source.table()
                 + " WHERE " + source.ship() + " = ?";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = Transactions.forReads(dataSource); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, ship);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 Instant first = Times.read(rs, 1, source.timeType());
                 Instant last = Times.read(rs, 2, source.timeType());
-                Transactions.endRead(c);
                 return first == null ? null : new Instant[] {first, last};
             }
         }
@@ -112,11 +110,10 @@ public final class Discovery {
 
     private List<String> query(String sql) throws SQLException {
         List<String> values = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+        try (Connection c = Transactions.forReads(dataSource); PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 values.add(rs.getString(1));
             }
-            Transactions.endRead(c);
         }
         return values;
     }
@@ -128,13 +125,12 @@ public final class Discovery {
                 + " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]"
                 + " WHERE i.indrelid = to_regclass(?) AND i.indisvalid AND i.indpred IS NULL"
                 + " AND '\"' || replace(a.attname, '\"', '\"\"') || '\"' = ?)";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = Transactions.forReads(dataSource); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, source.table());
             ps.setString(2, quotedColumn);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 boolean found = rs.getBoolean(1);
-                Transactions.endRead(c);
                 return found;
             }
         }

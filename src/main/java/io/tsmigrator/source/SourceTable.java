@@ -54,7 +54,7 @@ public record SourceTable(String table, String ship, String channel, String time
 
     /** Column name to type of a table, or null when the table does not exist. */
     public static Map<String, ColumnType> columnsOf(DataSource dataSource, String quotedTable) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(COLUMNS_SQL)) {
+        try (Connection c = Transactions.forReads(dataSource); PreparedStatement ps = c.prepareStatement(COLUMNS_SQL)) {
             ps.setString(1, quotedTable);
             Map<String, ColumnType> columns = new HashMap<>();
             try (ResultSet rs = ps.executeQuery()) {
@@ -62,7 +62,6 @@ public record SourceTable(String table, String ship, String channel, String time
                     columns.put(rs.getString(1), new ColumnType(rs.getInt(2), rs.getString(3), rs.getString(4)));
                 }
             }
-            Transactions.endRead(c);
             return columns.isEmpty() ? null : columns;
         }
     }

@@ -48,7 +48,7 @@ public final class ChunkVerifier {
 
     public WindowCheck check(String ship, Instant start, Instant end) throws SQLException {
         long[] src = new long[2];
-        try (Connection c = source.getConnection(); PreparedStatement ps = c.prepareStatement(sourceSql)) {
+        try (Connection c = Transactions.forReads(source); PreparedStatement ps = c.prepareStatement(sourceSql)) {
             Array ids = c.createArrayOf("text", channels.toArray());
             for (int offset : new int[] {0, 4}) {
                 ps.setString(offset + 1, ship);
@@ -61,7 +61,6 @@ public final class ChunkVerifier {
                 src[0] = rs.getLong(1);
                 src[1] = rs.getLong(2);
             }
-            Transactions.endRead(c);
         }
         try (Connection c = target.getConnection(); PreparedStatement ps = c.prepareStatement(wideSql)) {
             ps.setString(1, ship);
