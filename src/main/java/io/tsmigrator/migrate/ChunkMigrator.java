@@ -38,8 +38,9 @@ public class ChunkMigrator {
     private final String owner;
     private final Duration lease;
     private final InFlightChunks inFlight;
-    // One pivot per consumer thread, reused for every read window of every chunk it migrates.
+    // One pivot and one COPY buffer per consumer thread, reused for every read window of every chunk it migrates.
     private final ThreadLocal<WidePivot> pivots;
+    private final ThreadLocal<byte[]> copyBuffers = ThreadLocal.withInitial(() -> new byte[CopyStream.BUFFER]);
 
     /** @param writeTimeout how long one write to the target may block before its connection is aborted (zero: never) */
     public ChunkMigrator(DataSource read, DataSource write, SourceTable source, WideTable wide, ChannelFilter channelFilter,
@@ -71,15 +72,20 @@ public class ChunkMigrator {
     private ChunkResult attempt(Chunk chunk) throws ChunkFailure {
         long started = System.nanoTime();
         int attempt = chunk.attempts() + 1;
+        byte[] copyBuffer = copyBuffers.get(); // this consumer's, not the opening thread's
+        WriteOpening opening = WriteOpening.start(() -> {
+            int number = ledger.beginAttempt(chunk, owner, lease);
+            return new WriteOpening.Opened(number, writer.begin(chunk, copyBuffer));
+        });
         try {
-            attempt = ledger.beginAttempt(chunk, owner, lease);
             WidePivot pivot = pivots.get();
             long narrowRows = 0;
             long duplicates = 0;
             long readNanos = 0;
             int windows = 0;
             long written;
-            try (ChunkReader.Session read = reader.open(chunk); WideWriter.Session write = writer.begin(chunk)) {
+            try (ChunkReader.Session read = reader.open(chunk)) {
+                WideWriter.Session write = null;
                 try {
                     ReadWindows cut = new ReadWindows(chunk.start(), chunk.end(), pivot.channels());
                     while (cut.hasNext()) {
@@ -92,12 +98,21 @@ public class ChunkMigrator {
                         narrowRows += pivot.narrowRows();
                         duplicates += pivot.duplicates();
                         windows++;
+                        if (write == null) {
+                            WriteOpening.Opened opened = opening.await();
+                            attempt = opened.attempt();
+                            write = opened.write();
+                        }
                         write.append(pivot);
                     }
                     written = write.commit(owner, narrowRows, duplicates);
                 } catch (Exception e) {
                     read.fail();
                     throw e;
+                } finally {
+                    if (write != null) {
+                        write.close();
+                    }
                 }
             } finally {
                 pivot.reset(); // lets go of the last window's numeric values (a numeric pivot holds references)
@@ -108,8 +123,10 @@ public class ChunkMigrator {
                     chunk.describe(), attempt, narrowRows, written, duplicates, millis, readMillis, millis - readMillis, windows);
             return new ChunkResult(chunk, attempt, narrowRows, written, duplicates, millis);
         } catch (LeaseLostException e) {
+            opening.abandon(attempt);
             throw e;
         } catch (Exception e) {
+            attempt = opening.abandon(attempt);
             long millis = millisSince(started);
             FailureKind kind = classifier.classify(e, Duration.ofMillis(millis));
             String sqlState = FailureClassifier.sqlState(e);

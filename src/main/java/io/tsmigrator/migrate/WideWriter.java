@@ -36,7 +36,6 @@ final class WideWriter {
     private final String copySql;
     private final String shipSendSql;
     private final WriteStallGuard guard;
-    private final ThreadLocal<byte[]> copyBuffers = ThreadLocal.withInitial(() -> new byte[CopyStream.BUFFER]);
     // A ship's binary form never changes; asking the server once per ship saves a round trip per chunk.
     private final Map<String, byte[]> shipBytes = new ConcurrentHashMap<>();
 
@@ -52,8 +51,12 @@ final class WideWriter {
         this.shipSendSql = "SELECT " + source.shipType().sendFunction() + "(CAST(? AS " + source.shipType().name() + "))";
     }
 
-    /** Opens the chunk's transaction: its window deleted, the COPY started. */
-    Session begin(Chunk chunk) throws SQLException {
+    /**
+     * Opens the chunk's transaction: its window deleted, the COPY started.
+     *
+     * @param buffer {@link CopyStream#BUFFER} bytes the COPY encodes into, owned by the chunk's consumer
+     */
+    Session begin(Chunk chunk, byte[] buffer) throws SQLException {
         Connection c = write.getConnection();
         try {
             byte[] ship = shipBytes.get(chunk.ship());
@@ -67,7 +70,7 @@ final class WideWriter {
                 Times.bind(ps, 3, chunk.end(), source.timeType());
                 ps.executeUpdate();
             }
-            CopyStream out = new CopyStream(c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql), guard, c, copyBuffers.get());
+            CopyStream out = new CopyStream(c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql), guard, c, buffer);
             return new Session(chunk, c, ship, out);
         } catch (SQLException | RuntimeException e) {
             Pools.evict(write, c);
