@@ -312,23 +312,6 @@ public class ChunkLedger {
         }
     }
 
-    /** Ships with every chunk DONE; used to reconcile completions a crash may have left unwritten. */
-    public List<String> finishedShips(List<String> ships) throws SQLException {
-        String sql = "SELECT ship_id FROM " + chunk + " WHERE job = ? AND ship_id = ANY (?) GROUP BY ship_id"
-                + " HAVING count(*) FILTER (WHERE status NOT IN ('DONE', 'SPLIT')) = 0 ORDER BY ship_id";
-        List<String> result = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, job);
-            ps.setArray(2, c.createArrayOf("text", ships.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    result.add(rs.getString(1));
-                }
-            }
-        }
-        return result;
-    }
-
     private long countIn(String condition, List<String> ships, Instant from, Instant to, String batch) throws SQLException {
         String sql = "SELECT count(*) FROM " + chunk + " WHERE job = ? AND ship_id = ANY (?) AND window_end > ? AND window_start < ?"
                 + " AND (?::text IS NULL OR replay_batch = ?) AND " + condition;

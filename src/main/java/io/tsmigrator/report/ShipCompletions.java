@@ -54,28 +54,41 @@ public class ShipCompletions {
 
     /** Upserts the ship's completion row; returns its figures when the row changed, else null. */
     public String record(String ship) throws SQLException {
-        String sql = "INSERT INTO " + completion + " (job, ship_id, chunks, source_rows, wide_rows, started_at, completed_at)"
-                + " SELECT job, ship_id, count(*), coalesce(sum(rows_read), 0), coalesce(sum(rows_written), 0), min(started_at), now()"
-                + " FROM " + chunk + " WHERE job = ? AND ship_id = ? AND status = 'DONE' GROUP BY job, ship_id"
-                + " ON CONFLICT (job, ship_id) DO UPDATE SET chunks = EXCLUDED.chunks, source_rows = EXCLUDED.source_rows,"
-                + " wide_rows = EXCLUDED.wide_rows, started_at = EXCLUDED.started_at, completed_at = EXCLUDED.completed_at"
-                + " WHERE (" + completion + ".chunks, " + completion + ".source_rows, " + completion + ".wide_rows)"
-                + " IS DISTINCT FROM (EXCLUDED.chunks, EXCLUDED.source_rows, EXCLUDED.wide_rows)"
-                + " RETURNING chunks, source_rows, wide_rows";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(upsert(""))) {
             ps.setString(1, ledger.job());
-            ps.setString(2, ship);
+            ps.setArray(2, c.createArrayOf("text", new Object[] {ship}));
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getInt(1) + " chunks done, " + rs.getLong(2) + " narrow rows -> " + rs.getLong(3) + " wide rows" : null;
+                return rs.next() ? rs.getInt(2) + " chunks done, " + rs.getLong(3) + " narrow rows -> " + rs.getLong(4) + " wide rows" : null;
             }
         }
     }
 
-    /** Writes completions a crash may have left unwritten: every finished ship of the scope gets its row. */
+    /**
+     * Writes completions a crash may have left unwritten: every finished ship of the scope (every
+     * chunk DONE, split parents counting as their halves) gets its row, all in one statement.
+     */
     public void reconcile(List<String> ships) throws SQLException {
-        for (String ship : ledger.finishedShips(ships)) {
-            record(ship);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(upsert(" AND count(*) FILTER (WHERE status NOT IN ('DONE', 'SPLIT')) = 0"))) {
+            ps.setString(1, ledger.job());
+            ps.setArray(2, c.createArrayOf("text", ships.toArray()));
+            ps.executeQuery().close();
         }
+    }
+
+    /** The completion rows of the listed ships with DONE chunks (and {@code condition}), from the ledger's figures. */
+    private String upsert(String condition) {
+        String done = " FILTER (WHERE status = 'DONE')";
+        return "INSERT INTO " + completion + " (job, ship_id, chunks, source_rows, wide_rows, started_at, completed_at)"
+                + " SELECT job, ship_id, count(*)" + done + ", coalesce(sum(rows_read)" + done + ", 0), coalesce(sum(rows_written)" + done + ", 0),"
+                + " min(started_at)" + done + ", now()"
+                + " FROM " + chunk + " WHERE job = ? AND ship_id = ANY (?) GROUP BY job, ship_id"
+                + " HAVING count(*)" + done + " > 0" + condition
+                + " ON CONFLICT (job, ship_id) DO UPDATE SET chunks = EXCLUDED.chunks, source_rows = EXCLUDED.source_rows,"
+                + " wide_rows = EXCLUDED.wide_rows, started_at = EXCLUDED.started_at, completed_at = EXCLUDED.completed_at"
+                + " WHERE (" + completion + ".chunks, " + completion + ".source_rows, " + completion + ".wide_rows)"
+                + " IS DISTINCT FROM (EXCLUDED.chunks, EXCLUDED.source_rows, EXCLUDED.wide_rows)"
+                + " RETURNING ship_id, chunks, source_rows, wide_rows";
     }
 
     /** Completion rows of the given ships, for the end-of-run summary. */
