@@ -234,6 +234,8 @@ public final class MigrationRun {
     private static QuartzComponent quartz() {
         QuartzComponent quartz = new QuartzComponent();
         quartz.setInterruptJobsOnShutdown(true);
+        // Nothing manages the scheduler over JMX, and registering it costs every run's start.
+        quartz.setEnableJmx(false);
         return quartz;
     }
 
