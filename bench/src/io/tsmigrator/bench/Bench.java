@@ -775,8 +775,16 @@ public final class Bench {
         }
         double bw = median(by.get("bw"), Run::seconds);
         double bc = median(by.get("bc"), Run::seconds);
-        out.printf(Locale.ROOT, "  outside the ledger span: warm %.2f s of %.2f s (Camel start, planning, stop); cold %.2f s of %.2f s (+ JVM start and exit)%n",
-                bw - median(by.get("bw"), Run::ledgerSeconds), bw, bc - median(by.get("bc"), Run::ledgerSeconds), bc);
+        if (by.containsKey("bw")) {
+            out.printf(Locale.ROOT, "  outside the ledger span: warm %.2f s of %.2f s (Camel start, planning, stop)", bw - median(by.get("bw"), Run::ledgerSeconds), bw);
+        }
+        if (by.containsKey("bc")) {
+            out.printf(Locale.ROOT, "%s cold %.2f s of %.2f s (+ JVM start and exit)", by.containsKey("bw") ? ";" : "  outside the ledger span:",
+                    bc - median(by.get("bc"), Run::ledgerSeconds), bc);
+        }
+        if (by.containsKey("bw") || by.containsKey("bc")) {
+            out.println();
+        }
         if (by.containsKey("bwp") && by.containsKey("bw")) {
             double pw = median(by.get("bwp"), Run::seconds);
             double pl = median(by.get("bwp"), Run::ledgerSeconds);
@@ -816,7 +824,8 @@ public final class Bench {
     private static void ratioRow(java.io.PrintStream out, String label, double seconds, double... baselines) {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "  %-48s", label));
         for (double b : baselines) {
-            sb.append(String.format(Locale.ROOT, " %8.2f", b / seconds));
+            // a baseline left out with --only has no ratio
+            sb.append(Double.isNaN(b) ? String.format(Locale.ROOT, " %8s", "-") : String.format(Locale.ROOT, " %8.2f", b / seconds));
         }
         out.println(sb);
     }
