@@ -12,7 +12,9 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The chunk ledger ({@code <control-schema>.chunk}): the durable state of a job, one row per window.
@@ -52,63 +54,84 @@ public class ChunkLedger {
      * ship without chunks, else the head, the tail and any hole between windows (left by a run with
      * a narrower range, or by windows a replay imported).
      */
-    public List<Instant[]> uncovered(String ship, Instant start, Instant end) throws SQLException {
+    List<Instant[]> uncovered(Connection c, String ship, Instant start, Instant end) throws SQLException {
+        return uncovered(c, Map.of(ship, new Instant[] {start, end})).getOrDefault(ship, List.of());
+    }
+
+    /** As {@link #uncovered(Connection, String, Instant, Instant)} for several ships' ranges in one query. */
+    public Map<String, List<Instant[]>> uncovered(Map<String, Instant[]> ranges) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            return uncovered(c, ship, start, end);
+            return uncovered(c, ranges);
         }
     }
 
-    List<Instant[]> uncovered(Connection c, String ship, Instant start, Instant end) throws SQLException {
-        // Each window's gap is measured from the furthest end of the windows before it (greatest()
-        // ignores the NULL before the first); only windows without a parent count, split halves
-        // lie inside theirs.
-        String sql = "WITH w AS (SELECT window_start, window_end FROM " + chunk
-                + "   WHERE job = ? AND ship_id = ? AND parent_id IS NULL AND window_end > ? AND window_start < ?)"
-                + " SELECT gap_start, gap_end FROM (SELECT greatest(max(window_end) OVER (ORDER BY window_start, window_end"
-                + "   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), ?) AS gap_start, window_start AS gap_end FROM w) g"
-                + " WHERE gap_end > gap_start"
-                + " UNION ALL SELECT greatest(max(window_end), ?), ? FROM w HAVING greatest(max(window_end), ?) < ?"
-                + " ORDER BY 1";
-        List<Instant[]> gaps = new ArrayList<>();
+    private Map<String, List<Instant[]>> uncovered(Connection c, Map<String, Instant[]> ranges) throws SQLException {
+        Map<String, List<Instant[]>> gaps = new LinkedHashMap<>();
+        if (ranges.isEmpty()) {
+            return gaps;
+        }
+        // Each window's gap is measured from the furthest end of the same ship's windows before it
+        // (greatest() ignores the NULL before the first); only windows without a parent count, split
+        // halves lie inside theirs. The last part is each ship's tail, or its whole range without windows.
+        String sql = "WITH r AS (SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS timestamptz[]), CAST(? AS timestamptz[])) AS r(ship_id, range_start, range_end)),"
+                + " w AS (SELECT c.ship_id, c.window_start, c.window_end, r.range_start FROM " + chunk + " c JOIN r ON c.ship_id = r.ship_id"
+                + "   WHERE c.job = ? AND c.parent_id IS NULL AND c.window_end > r.range_start AND c.window_start < r.range_end)"
+                + " SELECT ship_id, gap_start, gap_end FROM (SELECT ship_id, greatest(max(window_end) OVER (PARTITION BY ship_id"
+                + "   ORDER BY window_start, window_end ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), range_start) AS gap_start,"
+                + "   window_start AS gap_end FROM w) g WHERE gap_end > gap_start"
+                + " UNION ALL SELECT r.ship_id, greatest(max(w.window_end), r.range_start), r.range_end FROM r LEFT JOIN w ON w.ship_id = r.ship_id"
+                + "   GROUP BY r.ship_id, r.range_start, r.range_end HAVING greatest(max(w.window_end), r.range_start) < r.range_end"
+                + " ORDER BY 1, 2";
+        List<String> ships = new ArrayList<>(ranges.keySet());
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            Object[] params = {job, ship, utc(start), utc(end), utc(start), utc(start), utc(end), utc(start), utc(end)};
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
+            ps.setArray(1, c.createArrayOf("text", ships.toArray()));
+            ps.setArray(2, c.createArrayOf("text", ships.stream().map(ship -> ranges.get(ship)[0].toString()).toArray()));
+            ps.setArray(3, c.createArrayOf("text", ships.stream().map(ship -> ranges.get(ship)[1].toString()).toArray()));
+            ps.setString(4, job);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    gaps.add(new Instant[] {rs.getTimestamp(1).toInstant(), rs.getTimestamp(2).toInstant()});
+                    gaps.computeIfAbsent(rs.getString(1), ship -> new ArrayList<>())
+                            .add(new Instant[] {rs.getTimestamp(2).toInstant(), rs.getTimestamp(3).toInstant()});
                 }
             }
         }
         return gaps;
     }
 
-    /** Records planned windows; a window already in the ledger is left as it is. Returns how many were new. */
-    public int plan(String ship, List<Instant[]> windows) throws SQLException {
+    /** Records planned windows of several ships in one batch; a window already in the ledger is left as it is. Returns how many each ship got. */
+    public Map<String, Integer> plan(Map<String, List<Instant[]>> windows) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            return plan(c, ship, windows, null);
+            return plan(c, windows, null);
         }
     }
 
     /** Plans windows on the caller's connection, tagged with a replay batch (null for none). */
     int plan(Connection c, String ship, List<Instant[]> windows, String batch) throws SQLException {
-        if (windows.isEmpty()) {
-            return 0;
-        }
+        return plan(c, Map.of(ship, windows), batch).getOrDefault(ship, 0);
+    }
+
+    private Map<String, Integer> plan(Connection c, Map<String, List<Instant[]>> windows, String batch) throws SQLException {
+        Map<String, Integer> added = new LinkedHashMap<>();
+        List<String> order = new ArrayList<>();
         String sql = "INSERT INTO " + chunk + " (job, ship_id, window_start, window_end, replay_batch) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
-        int added = 0;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (Instant[] w : windows) {
-                ps.setString(1, job);
-                ps.setString(2, ship);
-                ps.setObject(3, utc(w[0]));
-                ps.setObject(4, utc(w[1]));
-                ps.setString(5, batch);
-                ps.addBatch();
+            for (Map.Entry<String, List<Instant[]>> e : windows.entrySet()) {
+                for (Instant[] w : e.getValue()) {
+                    ps.setString(1, job);
+                    ps.setString(2, e.getKey());
+                    ps.setObject(3, utc(w[0]));
+                    ps.setObject(4, utc(w[1]));
+                    ps.setString(5, batch);
+                    ps.addBatch();
+                    order.add(e.getKey());
+                }
             }
-            for (int n : ps.executeBatch()) {
-                added += Math.max(n, 0);
+            if (order.isEmpty()) {
+                return added;
+            }
+            int[] counts = ps.executeBatch();
+            for (int i = 0; i < counts.length; i++) {
+                added.merge(order.get(i), Math.max(counts[i], 0), Integer::sum);
             }
         }
         return added;

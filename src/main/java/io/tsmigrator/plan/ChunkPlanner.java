@@ -10,7 +10,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes the chunk plan into the ledger. For each ship the range to migrate is [from, to) within
@@ -34,29 +36,33 @@ public class ChunkPlanner {
         this.chunkSize = chunkSize;
     }
 
-    /** Plans every ship of the scope; returns how many chunks were added. */
+    /**
+     * Plans every ship of the scope; returns how many chunks were added. A pass costs three queries
+     * whatever the number of ships (bounds, gaps, inserts), which matters because every planning tick
+     * of a run makes one, and on a far database each query is a round trip.
+     */
     public int plan() throws SQLException {
-        int added = 0;
+        Map<String, Instant[]> bounds = discovery.bounds(scope.ships());
+        Map<String, Instant[]> ranges = new LinkedHashMap<>();
         for (String ship : scope.ships()) {
-            int n = ledger.plan(ship, windowsFor(ship));
-            if (n > 0) {
-                LOG.info("ship {}: planned {} new chunks of {}", ship, n, chunkSize);
+            Instant[] range = scope.range(bounds.get(ship));
+            if (range != null) {
+                ranges.put(ship, range);
             }
-            added += n;
+        }
+        Map<String, List<Instant[]>> windows = new LinkedHashMap<>();
+        ledger.uncovered(ranges).forEach((ship, gaps) -> {
+            for (Instant[] gap : gaps) {
+                windows.computeIfAbsent(ship, s -> new ArrayList<>()).addAll(ChunkWindows.cut(gap[0], gap[1], chunkSize));
+            }
+        });
+        int added = 0;
+        for (Map.Entry<String, Integer> e : ledger.plan(windows).entrySet()) {
+            if (e.getValue() > 0) {
+                LOG.info("ship {}: planned {} new chunks of {}", e.getKey(), e.getValue(), chunkSize);
+            }
+            added += e.getValue();
         }
         return added;
-    }
-
-    /** The new windows of one ship; empty when it has nothing left to plan. */
-    public List<Instant[]> windowsFor(String ship) throws SQLException {
-        Instant[] range = scope.range(discovery.bounds(ship));
-        if (range == null) {
-            return List.of();
-        }
-        List<Instant[]> windows = new ArrayList<>();
-        for (Instant[] gap : ledger.uncovered(ship, range[0], range[1])) {
-            windows.addAll(ChunkWindows.cut(gap[0], gap[1], chunkSize));
-        }
-        return windows;
     }
 }

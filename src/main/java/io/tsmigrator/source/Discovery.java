@@ -13,7 +13,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Finds what to migrate without scanning the whole narrow table: distinct ships and channels by an
@@ -76,18 +79,41 @@ public final class Discovery {
 
     /** First and last reading of a ship, or null when it has none. */
     public Instant[] bounds(String ship) throws SQLException {
-        String sql = "SELECT min(" + source.time() + "), max(" + source.time() + ") FROM " + source.table()
+        return bounds(List.of(ship)).get(ship);
+    }
+
+    /**
+     * First and last reading of each ship that has any, by index-backed min/max, in one query per
+     * {@link #BOUNDS_PER_QUERY} ships: a planning pass asks for every ship at each tick.
+     */
+    public Map<String, Instant[]> bounds(List<String> ships) throws SQLException {
+        // One branch per ship, so that each ship parameter takes the ship column's own type as a lone query's would.
+        String branch = "SELECT CAST(? AS int), min(" + source.time() + "), max(" + source.time() + ") FROM " + source.table()
                 + " WHERE " + source.ship() + " = ?";
-        try (Connection c = Transactions.forReads(dataSource); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, ship);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                Instant first = Times.read(rs, 1, source.timeType());
-                Instant last = Times.read(rs, 2, source.timeType());
-                return first == null ? null : new Instant[] {first, last};
+        Map<String, Instant[]> bounds = new LinkedHashMap<>();
+        try (Connection c = Transactions.forReads(dataSource)) {
+            for (int from = 0; from < ships.size(); from += BOUNDS_PER_QUERY) {
+                List<String> group = ships.subList(from, Math.min(ships.size(), from + BOUNDS_PER_QUERY));
+                try (PreparedStatement ps = c.prepareStatement(String.join(" UNION ALL ", Collections.nCopies(group.size(), branch)))) {
+                    for (int i = 0; i < group.size(); i++) {
+                        ps.setInt(2 * i + 1, i);
+                        ps.setString(2 * i + 2, group.get(i));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            Instant first = Times.read(rs, 2, source.timeType());
+                            if (first != null) {
+                                bounds.put(group.get(rs.getInt(1)), new Instant[] {first, Times.read(rs, 3, source.timeType())});
+                            }
+                        }
+                    }
+                }
             }
         }
+        return bounds;
     }
+
+    static final int BOUNDS_PER_QUERY = 100;
 
     /** @param settingKey the setting that lists these values instead */
     private List<String> distinct(String column, String settingKey) throws SQLException {
