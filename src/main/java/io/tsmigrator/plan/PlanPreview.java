@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,8 +44,9 @@ public final class PlanPreview {
 
     public List<ShipPlan> preview(RunScope scope, Duration chunkSize) throws SQLException {
         List<ShipPlan> plans = new ArrayList<>();
+        Map<String, Instant[]> bounds = discovery.bounds(scope.ships());
         for (String ship : scope.ships()) {
-            Instant[] range = scope.range(discovery.bounds(ship));
+            Instant[] range = scope.range(bounds.get(ship));
             if (range == null) {
                 plans.add(new ShipPlan(ship, null, null, 0, 0));
             } else {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -44,8 +45,9 @@ public record RunScope(List<String> ships, Instant from, Instant to, boolean toI
         if (configured.isEmpty()) {
             return discovery.ships();
         }
+        Map<String, Instant[]> bounds = discovery.bounds(configured);
         for (String ship : configured) {
-            if (discovery.bounds(ship) == null) {
+            if (!bounds.containsKey(ship)) {
                 throw InvalidSettingException.of(Settings.SHIPS, ship, "ships that have readings in " + settings.sourceTable());
             }
         }
