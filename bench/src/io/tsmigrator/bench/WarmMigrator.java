@@ -6,6 +6,8 @@ import java.io.BufferedReader;
 import java.io.FileOutputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -17,7 +19,7 @@ import java.util.Arrays;
  * <p>Line protocol on stdin/stdout (the migrator's own output and logs go to the file named by the
  * first argument, so they cannot mix with the protocol):
  * <pre>
- *   parent: run\targ1\targ2...     child: done ELAPSED_NANOS EXIT_CODE
+ *   parent: run\targ1\targ2...     child: done ELAPSED_NANOS EXIT_CODE CPU_NANOS JIT_MILLIS
  *   parent: quit                   (child exits)
  * </pre>
  */
@@ -32,6 +34,8 @@ public final class WarmMigrator {
         PrintStream log = new PrintStream(new FileOutputStream(args[0], true), true, StandardCharsets.UTF_8);
         System.setOut(log);
         System.setErr(log);
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         protocol.println("ready");
         String line;
@@ -46,10 +50,13 @@ public final class WarmMigrator {
             }
             String[] command = Arrays.copyOfRange(parts, 1, parts.length);
             log.println("==== " + java.time.Instant.now() + " run " + String.join(" ", command));
+            long cpu0 = os.getProcessCpuTime();
+            long jit0 = jit.getTotalCompilationTime();
             long t0 = System.nanoTime();
             int code = Application.execute(command, log, log);
             long elapsed = System.nanoTime() - t0;
-            protocol.println("done " + elapsed + " " + code);
+            // the JVM's CPU time and its JIT compilers' share of it during this run, for the bench's report
+            protocol.println("done " + elapsed + " " + code + " " + (os.getProcessCpuTime() - cpu0) + " " + (jit.getTotalCompilationTime() - jit0));
         }
         log.close();
         System.exit(0);

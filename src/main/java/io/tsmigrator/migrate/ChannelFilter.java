@@ -30,15 +30,19 @@ public record ChannelFilter(List<String> channels, boolean inQuery) {
 
     // Readings whose channel is a most common value outside the list, plus those that are not a most
     // common value at all (the list cannot be known to hold them): 1 when the column has no statistics.
+    // The view is filtered by the names the subquery finds, so that PostgreSQL looks the one row up by
+    // index; joined to the catalog by name instead, it computes pg_stats for every column of the
+    // database first (11 ms with a few hundred tables, 60 ms in a new session).
     private static final String SHARE_OUTSIDE_SQL = """
             SELECT 1 - coalesce(sum(m.freq) FILTER (WHERE m.channel = ANY (?)), 0)
-              FROM pg_attribute a
-              JOIN pg_class c ON c.oid = a.attrelid
-              JOIN pg_namespace n ON n.oid = c.relnamespace
-              JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname AND s.attname = a.attname
-                   AND s.inherited = c.relhassubclass
+              FROM pg_stats s
              CROSS JOIN LATERAL unnest(s.most_common_vals::text::text[], s.most_common_freqs) AS m(channel, freq)
-             WHERE a.attrelid = to_regclass(?) AND '"' || replace(a.attname, '"', '""') || '"' = ?""";
+             WHERE (s.schemaname, s.tablename, s.attname, s.inherited) =
+                   (SELECT n.nspname, c.relname, a.attname, c.relhassubclass
+                      FROM pg_class c
+                      JOIN pg_namespace n ON n.oid = c.relnamespace
+                      JOIN pg_attribute a ON a.attrelid = c.oid
+                     WHERE c.oid = to_regclass(?) AND '"' || replace(a.attname, '"', '""') || '"' = ?)""";
 
     public static ChannelFilter none() {
         return new ChannelFilter(List.of(), false);

@@ -92,10 +92,11 @@ final class ChunkReader {
                 Times.bind(statement, 3, end, source.timeType());
                 try (ResultSet rs = statement.executeQuery()) {
                     requireBinary(rs);
+                    boolean channelBinary = rs.getMetaData().unwrap(PGResultSetMetaData.class).getFormat(2) == BINARY;
                     while (rs.next()) {
                         // In binary mode getBytes hands out the driver's own array, no copy.
                         long time = ValueOrder.readLong(rs.getBytes(1), 0);
-                        int column = index.columnOf(rs, 2);
+                        int column = index.columnOf(rs, 2, channelBinary);
                         if (column >= 0) {
                             pivot.add(time, column, rs.getBytes(3));
                         } else if (filter.inMigrator()) {
