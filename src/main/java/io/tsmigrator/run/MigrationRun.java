@@ -78,15 +78,27 @@ public final class MigrationRun {
     public int execute() throws Exception {
         Settings settings = env.settings();
         Pools pools = env.pools();
-        SourceTable source = SourceTable.inspect(pools.read(), settings);
         ControlSchema schema = new ControlSchema(settings.controlSchema());
-        schema.create(pools.control());
-        Discovery discovery = new Discovery(pools.read(), source);
-        ChannelMapping mapping = ChannelMapping.from(settings);
-        List<String> channels = RunScope.channels(settings, source, discovery, mapping, pools.control());
+        ControlSchema.Creation controlSchema = schema.createInBackground(pools.control());
+        SourceTable source;
+        Discovery discovery;
+        ChannelMapping mapping;
+        List<String> channels;
+        ChannelFilter channelFilter;
+        try {
+            source = SourceTable.inspect(pools.read(), settings);
+            discovery = new Discovery(pools.read(), source);
+            mapping = ChannelMapping.from(settings);
+            channels = RunScope.channels(settings, source, discovery, mapping, pools.control());
+            channelFilter = ChannelFilter.listed(pools.read(), source, settings, channels);
+        } catch (Exception e) {
+            controlSchema.awaitQuietly();
+            throw e;
+        }
+        // before the wide table: both may create a schema, and two concurrent CREATE SCHEMA IF NOT EXISTS of one name can collide
+        controlSchema.await();
         WideTable wide = WideTable.prepare(pools.control(), settings, source, channels, mapping);
         warnIfHeapTooSmall(settings);
-        ChannelFilter channelFilter = ChannelFilter.listed(pools.read(), source, settings, channels);
         String owner = ownerId();
         ChunkLedger ledger = new ChunkLedger(pools.control(), schema, settings.targetTable());
         Requeue requeue = new Requeue(pools.control(), ledger, schema);
