@@ -248,6 +248,16 @@ public final class MigrationRun {
         quartz.setInterruptJobsOnShutdown(true);
         // Nothing manages the scheduler over JMX, and registering it costs every run's start.
         quartz.setEnableJmx(false);
+        // Quartz's defaults (its own quartz.properties) but one worker thread instead of ten: the
+        // planning tick is the only job, and each thread costs every run's start.
+        Properties scheduler = new Properties();
+        scheduler.setProperty("org.quartz.scheduler.instanceName", "migrator");
+        scheduler.setProperty("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
+        scheduler.setProperty("org.quartz.threadPool.threadCount", "1");
+        scheduler.setProperty("org.quartz.threadPool.threadsInheritContextClassLoaderOfInitializingThread", "true");
+        scheduler.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
+        scheduler.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
+        quartz.setProperties(scheduler);
         return quartz;
     }
 
