@@ -76,9 +76,14 @@ public final class Bench {
 
     /** One timed run: seconds of wall time; for the migrator also ledger seconds and peak RSS. */
     record Run(double seconds, double ledgerSeconds, long rssKb, double startupSeconds, double tailSeconds, int chunksDone, int chunksSplit,
-               int errorLines, int warnLines, String log) {
+               int errorLines, int warnLines, String log, double jvmCpuSeconds, double jitSeconds) {
         static Run of(double seconds) {
-            return new Run(seconds, Double.NaN, -1, Double.NaN, Double.NaN, 0, 0, 0, 0, null);
+            return new Run(seconds, Double.NaN, -1, Double.NaN, Double.NaN, 0, 0, 0, 0, null, Double.NaN, Double.NaN);
+        }
+
+        /** The same run with the warm JVM's CPU time during it and its JIT compilers' time (wall time of compilations). */
+        Run withJvm(double cpuSeconds, double jit) {
+            return new Run(seconds, ledgerSeconds, rssKb, startupSeconds, tailSeconds, chunksDone, chunksSplit, errorLines, warnLines, log, cpuSeconds, jit);
         }
     }
 
@@ -514,7 +519,7 @@ public final class Bench {
                     + String.join("\n", r.lines().subList(Math.max(0, r.lines().size() - 30), r.lines().size())));
         }
         return checkRun(name, r.nanos() / 1e9, child.peakRssKb(), startedEpochMs, endedEpochMs, r.lines(),
-                projectDir.relativize(child.log()).toString());
+                projectDir.relativize(child.log()).toString()).withJvm(r.cpuNanos() / 1e9, r.jitMillis() / 1e3);
     }
 
     /** Reads the run's ledger (all chunks DONE, every narrow row counted, its span) and checks its wide table against the SQL pivot. */
@@ -548,7 +553,7 @@ public final class Bench {
                     warnings++;
                 }
             }
-            r = new Run(seconds, ledger, rssKb, startup, tail, rs.getInt(1), rs.getInt(2), errors, warnings, log);
+            r = new Run(seconds, ledger, rssKb, startup, tail, rs.getInt(1), rs.getInt(2), errors, warnings, log, Double.NaN, Double.NaN);
         }
         try {
             verify(table, "(b) migrator " + name);
@@ -714,6 +719,9 @@ public final class Bench {
             s += String.format(Locale.ROOT, "   ledger %6.2f s %,11.0f rows/s   before 1st chunk %.2f s, after last %.2f s   chunks %d%s   peak RSS %d MB",
                     r.ledgerSeconds(), narrowRows / r.ledgerSeconds(), r.startupSeconds(), r.tailSeconds(), r.chunksDone(),
                     r.chunksSplit() > 0 ? " (+" + r.chunksSplit() + " split)" : "", r.rssKb() / 1024);
+            if (!Double.isNaN(r.jvmCpuSeconds())) {
+                s += String.format(Locale.ROOT, "   JVM CPU %.2f s (JIT %.2f s)", r.jvmCpuSeconds(), r.jitSeconds());
+            }
             if (r.errorLines() + r.warnLines() > 0) {
                 s += String.format(Locale.ROOT, "   log: %d ERROR, %d WARN lines in %s", r.errorLines(), r.warnLines(), r.log());
             }
@@ -800,6 +808,11 @@ public final class Bench {
             long warmRuns = (long) (o.warmup + o.reps) * (by.containsKey("bw") ? 1 : 0) + (long) (o.warmup + o.reps) * (by.containsKey("bwp") ? 1 : 0)
                     + (long) (o.warmup + o.reps) * (by.containsKey("bwp0") ? 1 : 0);
             out.printf(Locale.ROOT, "migrator peak RSS, warm JVM (VmHWM over its whole life, %d runs): %d MB%n", warmRuns, warmRssKb / 1024);
+            if (by.containsKey("bw")) {
+                // The JIT compilers still compile start-up code (YAML parser, bean introspection) that every run executes once.
+                out.printf(Locale.ROOT, "warm JVM during a (bw) run, medians: CPU %.2f s, JIT compilation %.2f s%n",
+                        median(by.get("bw"), Run::jvmCpuSeconds), median(by.get("bw"), Run::jitSeconds));
+            }
         }
         if (by.containsKey("bc")) {
             List<Long> rss = by.get("bc").stream().map(Run::rssKb).sorted().toList();

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class WarmChild implements AutoCloseable {
 
-    record Result(long nanos, int exitCode, List<String> lines) {
+    record Result(long nanos, int exitCode, long cpuNanos, long jitMillis, List<String> lines) {
     }
 
     private final Process process;
@@ -63,7 +63,7 @@ final class WarmChild implements AutoCloseable {
             throw new Bench.BenchFailure("the warm migrator JVM answered '" + reply + "'; see " + log);
         }
         String[] parts = reply.split(" ");
-        return new Result(Long.parseLong(parts[1]), Integer.parseInt(parts[2]), linesFrom(before));
+        return new Result(Long.parseLong(parts[1]), Integer.parseInt(parts[2]), Long.parseLong(parts[3]), Long.parseLong(parts[4]), linesFrom(before));
     }
 
     private List<String> linesFrom(long offset) throws IOException {

@@ -133,7 +133,8 @@ public final class MigrationRun {
         Properties properties = settings.camelProperties();
         properties.setProperty(PLAN_STEP, replay == null ? "plan-chunks" : "replay-dead-letters");
         main.setOverrideProperties(properties);
-        main.bind("quartz", quartz());
+        QuartzComponent quartz = quartz();
+        main.bind("quartz", quartz);
         main.bind("chunkPlanner", new ChunkPlanner(discovery, ledger, scope, settings.chunkSize()));
         main.bind("chunkClaims", claims);
         main.bind("chunkMigrator", new ChunkMigrator(pools.read(), pools.write(), source, wide, channelFilter,
@@ -145,7 +146,7 @@ public final class MigrationRun {
         main.bind("shipCompletions", completions);
         main.bind("shipAggregationRepository", aggregationRepository(pools, schema));
         main.bind("leaseKeeper", new LeaseKeeper(ledger, owner, settings.lease(), inFlight));
-        main.bind("runControl", new RunControl(ledger, scope, completions, claims, () -> stopWhenIdle(main)));
+        main.bind("runControl", new RunControl(ledger, scope, completions, claims, () -> stopWhenIdle(main, quartz)));
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeStop(BaseMainSupport m) {
@@ -217,10 +218,13 @@ public final class MigrationRun {
     /**
      * Ends the run once the exchanges still in flight have finished: the last chunk's own exchange
      * (which asks for the stop) and its ship's tally. Camel's graceful shutdown would wait for them
-     * too, but it looks again only once a second, which is longer than the whole tail of a run.
+     * too, but it looks again only once a second, which is longer than the whole tail of a run. The
+     * planning timer is halted first: a tick that fired between this wait and Camel's own look would
+     * be in flight there and cost that second.
      */
-    private static void stopWhenIdle(Main main) {
+    private static void stopWhenIdle(Main main, QuartzComponent quartz) {
         Thread stopper = new Thread(() -> {
+            haltPlanningTicks(quartz);
             CamelContext context = main.getCamelContext();
             long deadline = System.nanoTime() + STOP_WAIT.toNanos();
             try {
@@ -234,6 +238,16 @@ public final class MigrationRun {
         }, "migrator-stop");
         stopper.setDaemon(true);
         stopper.start();
+    }
+
+    private static void haltPlanningTicks(QuartzComponent quartz) {
+        try {
+            if (quartz.getScheduler() != null) {
+                quartz.getScheduler().standby();
+            }
+        } catch (org.quartz.SchedulerException e) {
+            LOG.debug("could not halt the planning timer before the stop: {}", e.getMessage());
+        }
     }
 
     private static final java.time.Duration STOP_WAIT = java.time.Duration.ofSeconds(10);
