@@ -42,6 +42,7 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
@@ -80,23 +81,20 @@ public final class MigrationRun {
         Pools pools = env.pools();
         ControlSchema schema = new ControlSchema(settings.controlSchema());
         ControlSchema.Creation controlSchema = schema.createInBackground(pools.control());
-        SourceTable source;
-        Discovery discovery;
-        ChannelMapping mapping;
-        List<String> channels;
-        ChannelFilter channelFilter;
+        SourceSide side;
         try {
-            source = SourceTable.inspect(pools.read(), settings);
-            discovery = new Discovery(pools.read(), source);
-            mapping = ChannelMapping.from(settings);
-            channels = RunScope.channels(settings, source, discovery, mapping, pools.control());
-            channelFilter = ChannelFilter.listed(pools.read(), source, settings, channels);
+            side = SourceSide.read(settings, pools);
         } catch (Exception e) {
             controlSchema.awaitQuietly();
             throw e;
         }
         // before the wide table: both may create a schema, and two concurrent CREATE SCHEMA IF NOT EXISTS of one name can collide
         controlSchema.await();
+        SourceTable source = side.table();
+        Discovery discovery = side.discovery();
+        ChannelMapping mapping = side.mapping();
+        List<String> channels = side.channels();
+        ChannelFilter channelFilter = side.filter();
         WideTable wide = WideTable.prepare(pools.control(), settings, source, channels, mapping);
         warnIfHeapTooSmall(settings);
         String owner = ownerId();
@@ -177,6 +175,18 @@ public final class MigrationRun {
             return ExitCodes.FAILED;
         }
         return failed > 0 ? ExitCodes.DEAD_LETTERS : ExitCodes.OK;
+    }
+
+    /** What a run reads before it writes anything: the source table, its channels, and where the channel list is applied. */
+    private record SourceSide(SourceTable table, Discovery discovery, ChannelMapping mapping, List<String> channels, ChannelFilter filter) {
+
+        static SourceSide read(Settings settings, Pools pools) throws SQLException {
+            SourceTable table = SourceTable.inspect(pools.read(), settings);
+            Discovery discovery = new Discovery(pools.read(), table);
+            ChannelMapping mapping = ChannelMapping.from(settings);
+            List<String> channels = RunScope.channels(settings, table, discovery, mapping, pools.control());
+            return new SourceSide(table, discovery, mapping, channels, ChannelFilter.listed(pools.read(), table, settings, channels));
+        }
     }
 
     /** The route a planning pass calls first: {@code plan-chunks} for a run, the dead-letter consumer for a replay. */
