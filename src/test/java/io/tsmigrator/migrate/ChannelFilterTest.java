@@ -40,6 +40,28 @@ class ChannelFilterTest {
     }
 
     @Test
+    void aPartitionedTableIsJudgedByTheStatisticsOfAllItsPartitions() throws SQLException {
+        TestDb db = new TestDb();
+        // the parent of a partitioned table holds no rows itself: its statistics are the inherited ones
+        db.execute("CREATE SCHEMA tenant",
+                "CREATE TABLE " + TABLE + " (ship_id integer NOT NULL, data_channel_id integer NOT NULL,"
+                        + " created_time timestamptz NOT NULL, value double precision) PARTITION BY RANGE (created_time)",
+                "CREATE TABLE tenant.january PARTITION OF " + TABLE + " FOR VALUES FROM ('2024-01-01') TO ('2024-02-01')",
+                "CREATE TABLE tenant.february PARTITION OF " + TABLE + " FOR VALUES FROM ('2024-02-01') TO ('2024-03-01')",
+                "INSERT INTO " + TABLE + " SELECT 1, ch, timestamptz '2024-01-31 23:00Z' + s * interval '1 second', s"
+                        + " FROM generate_series(0, 7199) s, unnest(ARRAY[10, 20, 30, 40]) ch",
+                "INSERT INTO " + TABLE + " SELECT 1, 99, timestamptz '2024-01-31 23:00Z' + s * interval '1 second', s"
+                        + " FROM generate_series(0, 7199, 20) s",
+                "ANALYZE " + TABLE);
+        SourceTable source = source(db);
+
+        assertTrue(ChannelFilter.listed(db.dataSource(), source, listing("10,20,30,40"), List.of("10", "20", "30", "40")).inMigrator());
+        assertTrue(ChannelFilter.listed(db.dataSource(), source, listing("20"), List.of("20")).inQuery());
+        assertEquals((3 * 7200 + 360) / 29160.0, ChannelFilter.shareOutside(db.dataSource(), source, List.of("20")), 0.01,
+                "three of the four channels and the rare one lie outside");
+    }
+
+    @Test
     void withoutStatisticsTheQueryFilters() throws SQLException {
         TestDb db = new TestDb();
         Fleet.create(db, TABLE, List.of(1), List.of(10, 20), 1);
