@@ -41,7 +41,6 @@ public final class Transactions {
         }
     }
 
-
     public static void inTransaction(DataSource dataSource, Work work) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();

@@ -1,14 +1,13 @@
 package io.tsmigrator.ledger;
 
 import io.tsmigrator.config.Identifiers;
+import io.tsmigrator.db.BackgroundWork;
 import io.tsmigrator.db.Transactions;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 
 /**
  * The migrator's own tables in the target database: the chunk ledger, dead letters, per-ship
@@ -34,51 +33,11 @@ public final class ControlSchema {
      * Starts {@link #create} on its own thread. In a backend that has just started, the DDL takes
      * 20-50 ms (its catalog caches are cold), which a run can spend reading the source's catalog.
      */
-    public Creation createInBackground(DataSource dataSource) {
-        FutureTask<Void> task = new FutureTask<>(() -> {
+    public BackgroundWork<Void> createInBackground(DataSource dataSource) {
+        return BackgroundWork.start("creating the control schema", () -> {
             create(dataSource);
             return null;
         });
-        Thread thread = new Thread(task, "migrator-control-schema");
-        thread.setDaemon(true);
-        thread.start();
-        return new Creation(task);
-    }
-
-    /** The control schema being created: {@link #await} it before the ledger is used. */
-    public static final class Creation {
-
-        private final FutureTask<Void> task;
-
-        private Creation(FutureTask<Void> task) {
-            this.task = task;
-        }
-
-        public void await() throws SQLException {
-            try {
-                task.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SQLException("interrupted while creating the control schema", e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof SQLException sql) {
-                    throw sql;
-                }
-                if (e.getCause() instanceof RuntimeException runtime) {
-                    throw runtime;
-                }
-                throw new SQLException("creating the control schema failed: " + e.getCause(), e.getCause());
-            }
-        }
-
-        /** For a start that failed elsewhere: the DDL ends (commits or rolls back) before the pools close. */
-        public void awaitQuietly() {
-            try {
-                await();
-            } catch (SQLException | RuntimeException e) {
-                // the start's own failure is the one to report
-            }
-        }
     }
 
     public void create(DataSource dataSource) throws SQLException {

@@ -1,13 +1,9 @@
 package io.tsmigrator.migrate;
 
+import io.tsmigrator.db.BackgroundWork;
 import io.tsmigrator.ledger.LeaseLostException;
 
 import java.sql.SQLException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * An attempt's start in the ledger and its write transaction (window DELETE, COPY started), opened
@@ -22,33 +18,15 @@ final class WriteOpening {
     record Opened(int attempt, WideWriter.Session write) {
     }
 
-    @FunctionalInterface
-    interface Opener {
-        Opened open() throws SQLException;
-    }
-
-    // Daemon threads, created as consumers need them and gone when idle: one opening per consumer at a time.
-    private static final ExecutorService OPENERS = Executors.newCachedThreadPool(task -> {
-        Thread t = new Thread(task, "migrator-open-write");
-        t.setDaemon(true);
-        return t;
-    });
-
-    private final CompletableFuture<Opened> future;
+    private final BackgroundWork<Opened> work;
     private boolean taken;
 
-    private WriteOpening(CompletableFuture<Opened> future) {
-        this.future = future;
+    private WriteOpening(BackgroundWork<Opened> work) {
+        this.work = work;
     }
 
-    static WriteOpening start(Opener opener) {
-        return new WriteOpening(CompletableFuture.supplyAsync(() -> {
-            try {
-                return opener.open();
-            } catch (SQLException e) {
-                throw new CompletionException(e);
-            }
-        }, OPENERS));
+    static WriteOpening start(BackgroundWork.Work<Opened> opener) {
+        return new WriteOpening(BackgroundWork.start("opening the chunk's write", opener));
     }
 
     /** Waits for the opening; the write is the caller's to commit and close from here on. */
@@ -82,22 +60,7 @@ final class WriteOpening {
     }
 
     private Opened result() throws SQLException {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            future.thenAccept(opened -> closeQuietly(opened.write()));
-            throw new SQLException("interrupted while opening the chunk's write", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() instanceof CompletionException c && c.getCause() != null ? c.getCause() : e.getCause();
-            if (cause instanceof SQLException sql) {
-                throw sql;
-            }
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new SQLException("opening the chunk's write failed: " + cause, cause);
-        }
+        return work.await(opened -> closeQuietly(opened.write()));
     }
 
     private static void closeQuietly(WideWriter.Session write) {

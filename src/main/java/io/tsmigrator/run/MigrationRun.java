@@ -3,6 +3,7 @@ package io.tsmigrator.run;
 import io.tsmigrator.ExitCodes;
 import io.tsmigrator.config.InvalidSettingException;
 import io.tsmigrator.config.Settings;
+import io.tsmigrator.db.BackgroundWork;
 import io.tsmigrator.db.Pools;
 import io.tsmigrator.deadletter.DeadLetter;
 import io.tsmigrator.deadletter.DeadLetterSelection;
@@ -80,7 +81,7 @@ public final class MigrationRun {
         Settings settings = env.settings();
         Pools pools = env.pools();
         ControlSchema schema = new ControlSchema(settings.controlSchema());
-        ControlSchema.Creation controlSchema = schema.createInBackground(pools.control());
+        BackgroundWork<Void> controlSchema = schema.createInBackground(pools.control());
         SourceSide side;
         try {
             side = SourceSide.read(settings, pools);
