@@ -5,14 +5,19 @@ import io.tsmigrator.support.Fleet;
 import io.tsmigrator.support.TestDb;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Bad input ends with exit 2 and one line that names the key or value, and touches nothing already migrated. */
@@ -67,6 +72,46 @@ class InvalidConfigurationTest {
         assertEquals(2, run.exitCode(), run.toString());
         assertEquals(1, run.err().lines().count(), run.toString());
         assertTrue(run.err().contains("migrator.source.url='jdbc:postgresql://127.0.0.1:1/nowhere': cannot connect"), run.toString());
+    }
+
+    @Test
+    void aRouteFileThatIsNotYamlIsOneLineNamingFileAndPlaceAndNoWideTableIsMade(@TempDir Path dir) throws IOException {
+        // an unclosed flow sequence in the middle of the route's mapping
+        Path broken = routesWith(dir, "    id: migrate-chunk\n", "    id: migrate-chunk\n   bad: [unclosed\n");
+
+        assertRefusedBeforeTheTarget(broken, "expected <block end>, but found '<block mapping start>' at line 3, column 4");
+    }
+
+    @Test
+    void aRouteFieldCamelDoesNotKnowIsOneLineNamingFileAndPlaceAndNoWideTableIsMade(@TempDir Path dir) throws IOException {
+        Path broken = routesWith(dir, "      steps:\n", "      stepz:\n");
+
+        assertRefusedBeforeTheTarget(broken, "Unsupported field: stepz at line 15, column 9");
+    }
+
+    /** A copy of the project's routes whose chunk route has {@code line} replaced; returns that file. */
+    private static Path routesWith(Path dir, String line, String replacement) throws IOException {
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        try (var files = Files.list(Path.of("routes"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, routes.resolve(file.getFileName()));
+            }
+        }
+        Path route = routes.resolve("migrate-chunk.camel.yaml");
+        String yaml = Files.readString(route);
+        assertTrue(yaml.contains(line), yaml);
+        Files.writeString(route, yaml.replace(line, replacement));
+        return route;
+    }
+
+    private static void assertRefusedBeforeTheTarget(Path broken, String problem) {
+        Cli run = Cli.run(db.runArgs("--migrator.routes=" + broken.getParent(), "--migrator.target.table=tenant.unread_routes_wide"));
+
+        assertEquals(2, run.exitCode(), run.toString());
+        assertEquals(1, run.err().lines().count(), run.toString());
+        assertTrue(run.err().contains("error: migrator.routes: file:" + broken.toAbsolutePath() + " is not a route file Camel can read: "), run.toString());
+        assertTrue(run.err().contains(problem), run.toString());
+        assertNull(db.scalar("SELECT to_regclass('tenant.unread_routes_wide')::text"), run.toString());
     }
 
     @Test

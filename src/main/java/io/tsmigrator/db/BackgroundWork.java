@@ -9,9 +9,9 @@ import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 /**
- * Database work started on a daemon thread while its caller goes on, and awaited later: its
- * {@link SQLException} or {@link RuntimeException} comes out of {@link #await} as the work threw it,
- * so the caller reports it as if it had done the work itself.
+ * Work started on a daemon thread while its caller goes on (SQL, closing a pool, Camel loading the
+ * routes), and awaited later: its {@link SQLException} or {@link RuntimeException} comes out of
+ * {@link #await} as the work threw it, so the caller reports it as if it had done the work itself.
  */
 public final class BackgroundWork<T> {
 

@@ -78,6 +78,39 @@ public final class MigrationRun {
     }
 
     public int execute() throws Exception {
+        Main main = new MigratorMain();
+        QuartzComponent quartz = quartz();
+        BackgroundWork<Void> routes = loadRoutes(main, env.settings(), quartz);
+        try {
+            return migrate(main, quartz, routes);
+        } finally {
+            // a run that ends before Camel starts still lets the routes' loading end first
+            routes.awaitQuietly();
+        }
+    }
+
+    /**
+     * Camel reads and checks the YAML routes (and configures itself) on a thread of its own while
+     * the run reads the source and prepares the target: none of it needs the beans, which are bound
+     * once it is done. Only what Camel's configuration may look up goes in first.
+     */
+    private BackgroundWork<Void> loadRoutes(Main main, Settings settings, QuartzComponent quartz) {
+        configureRoutes(main, settings);
+        Properties properties = settings.camelProperties();
+        properties.setProperty(PLAN_STEP, replay == null ? "plan-chunks" : "replay-dead-letters");
+        main.setOverrideProperties(properties);
+        main.bind("quartz", quartz);
+        return BackgroundWork.start("loading the routes", () -> {
+            try {
+                main.init();
+            } catch (RuntimeException e) {
+                throw RouteFileProblem.translate(e);
+            }
+            return null;
+        });
+    }
+
+    private int migrate(Main main, QuartzComponent quartz, BackgroundWork<Void> routes) throws Exception {
         Settings settings = env.settings();
         Pools pools = env.pools();
         ControlSchema schema = new ControlSchema(settings.controlSchema());
@@ -91,6 +124,8 @@ public final class MigrationRun {
         }
         // before the wide table: both may create a schema, and two concurrent CREATE SCHEMA IF NOT EXISTS of one name can collide
         controlSchema.await();
+        // and a route file that cannot be read stops the run before the target gets a table
+        routes.await();
         SourceTable source = side.table();
         Discovery discovery = side.discovery();
         ChannelMapping mapping = side.mapping();
@@ -127,13 +162,6 @@ public final class MigrationRun {
         DeadLetters deadLetters = new DeadLetters(ledger, schema, owner);
         ShipCompletions completions = new ShipCompletions(pools.control(), ledger, schema);
 
-        Main main = new MigratorMain();
-        configureRoutes(main, settings);
-        Properties properties = settings.camelProperties();
-        properties.setProperty(PLAN_STEP, replay == null ? "plan-chunks" : "replay-dead-letters");
-        main.setOverrideProperties(properties);
-        QuartzComponent quartz = quartz();
-        main.bind("quartz", quartz);
         main.bind("chunkPlanner", new ChunkPlanner(discovery, ledger, scope, settings.chunkSize()));
         main.bind("chunkClaims", claims);
         main.bind("chunkMigrator", new ChunkMigrator(pools.read(), pools.write(), source, wide, channelFilter,
@@ -240,7 +268,7 @@ public final class MigrationRun {
             long deadline = System.nanoTime() + STOP_WAIT.toNanos();
             try {
                 while (context != null && context.getInflightRepository().size() > 0 && System.nanoTime() < deadline) {
-                    Thread.sleep(5);
+                    Thread.sleep(1);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
