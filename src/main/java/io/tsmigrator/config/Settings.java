@@ -469,8 +469,10 @@ public final class Settings {
         p.setProperty("migrator.derived.plan-interval-ms", String.valueOf(planInterval().toMillis()));
         p.setProperty("migrator.derived.lease-renew-ms", String.valueOf(lease().toMillis() / 3));
         p.setProperty("migrator.derived.shutdown-timeout-s", String.valueOf(Math.max(1, shutdownTimeout().toSeconds())));
-        // How often an idle queue consumer looks whether it should stop: short, so a run's tail is short.
-        p.setProperty("migrator.derived.consumer-poll-ms", "10");
+        // How often an idle queue consumer looks whether it should stop. Camel's stop waits for each
+        // queue's consumers to look, one queue after the other and with no way to wake them, so this
+        // is the tail of every run; ~500 wake-ups a second of an idle consumer cost a fraction of 1 % of a core.
+        p.setProperty("migrator.derived.consumer-poll-ms", "2");
         return p;
     }
 
