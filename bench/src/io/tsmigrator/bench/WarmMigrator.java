@@ -55,6 +55,7 @@ public final class WarmMigrator {
             long t0 = System.nanoTime();
             int code = Application.execute(command, log, log);
             long elapsed = System.nanoTime() - t0;
+            log.println("==== " + java.time.Instant.now() + " end, exit code " + code);
             // the JVM's CPU time and its JIT compilers' share of it during this run, for the bench's report
             protocol.println("done " + elapsed + " " + code + " " + (os.getProcessCpuTime() - cpu0) + " " + (jit.getTotalCompilationTime() - jit0));
         }
