@@ -151,12 +151,17 @@ public final class Pools implements AutoCloseable {
                 + tighten("idle_in_transaction_session_timeout", settings.idleInTransactionTimeout().toMillis());
     }
 
+    /**
+     * {@code current_setting} shows the value with its unit ({@code 5s}, {@code 90min}, {@code 0}), which
+     * interval input reads; the {@code pg_settings} view would build every setting of the server for it,
+     * half of a new session's first query (every connection of every pool runs this).
+     */
     private static String tighten(String setting, long millis) {
         if (millis <= 0) {
             return "";
         }
-        return "SELECT set_config(name, CASE WHEN setting::bigint = 0 OR setting::bigint > " + millis + " THEN '" + millis
-                + "' ELSE setting END, false) FROM pg_settings WHERE name = '" + setting + "'; ";
+        return "SELECT set_config('" + setting + "', CASE WHEN ms = 0 OR ms > " + millis + " THEN '" + millis + "' ELSE ms::text END, false)"
+                + " FROM (SELECT (extract(epoch FROM current_setting('" + setting + "')::interval) * 1000)::bigint AS ms) now; ";
     }
 
     private static long seconds(Duration d) {

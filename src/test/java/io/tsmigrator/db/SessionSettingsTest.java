@@ -1,0 +1,57 @@
+package io.tsmigrator.db;
+
+import io.tsmigrator.config.Settings;
+import io.tsmigrator.config.SettingsLoader;
+import io.tsmigrator.support.TestDb;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The migrator's sessions tighten the server's timeouts to its settings and keep a lower limit the DBA set. */
+class SessionSettingsTest {
+
+    @Test
+    void aSessionGetsTheMigratorsLimitsUnlessTheServerSetsALowerOne() throws SQLException {
+        TestDb db = new TestDb();
+        String database = db.scalar("SELECT current_database()").toString();
+        // the DBA's limits: none for statements, 90 s for idle transactions (below the migrator's 2 min)
+        db.execute("ALTER DATABASE \"" + database + "\" SET idle_in_transaction_session_timeout = '90s'");
+
+        try (Pools pools = new Pools(settings(db, "PT10M", "PT2M"))) {
+            assertEquals(new Limits("10min", "90s", "UTC"), limits(pools.read()));
+            assertEquals(new Limits("10min", "90s", "UTC"), limits(pools.control()));
+        }
+        // with the migrator's limit lower than the DBA's, and one switched off: 0 leaves the server's in force
+        try (Pools pools = new Pools(settings(db, "PT0.5S", "PT0S"))) {
+            assertEquals(new Limits("500ms", "90s", "UTC"), limits(pools.write()));
+        }
+    }
+
+    private record Limits(String statement, String idleInTransaction, String timeZone) {
+    }
+
+    private static Limits limits(javax.sql.DataSource pool) throws SQLException {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT current_setting('statement_timeout'), current_setting('idle_in_transaction_session_timeout'),"
+                     + " current_setting('TimeZone')")) {
+            rs.next();
+            Limits limits = new Limits(rs.getString(1), rs.getString(2), rs.getString(3));
+            if (!c.getAutoCommit()) {
+                c.rollback();
+            }
+            return limits;
+        }
+    }
+
+    private static Settings settings(TestDb db, String statementTimeout, String idleTimeout) {
+        return SettingsLoader.load(Map.of(Settings.SOURCE_URL, db.url(), Settings.SOURCE_USERNAME, TestDb.USER,
+                Settings.STATEMENT_TIMEOUT, statementTimeout, Settings.IDLE_IN_TX_TIMEOUT, idleTimeout), Map.of(), new Properties());
+    }
+}
