@@ -75,6 +75,19 @@ class InvalidConfigurationTest {
     }
 
     @Test
+    void anExistingWideTableWithoutTheTimeColumnIsOneLineAndStaysAsItWas() {
+        db.execute("CREATE TABLE tenant.timeless_wide (ship_id integer PRIMARY KEY, note text)");
+
+        Cli run = Cli.run(db.runArgs("--migrator.target.table=tenant.timeless_wide"));
+
+        assertEquals(2, run.exitCode(), run.toString());
+        assertEquals(1, run.err().lines().count(), run.toString());
+        assertTrue(run.err().contains("migrator.target.table='tenant.timeless_wide' exists but has no column 'created_time'"), run.toString());
+        assertEquals(List.of(List.of("ship_id"), List.of("note")),
+                db.rows("SELECT attname::text FROM pg_attribute WHERE attrelid = 'tenant.timeless_wide'::regclass AND attnum > 0 ORDER BY attnum"));
+    }
+
+    @Test
     void aRouteFileThatIsNotYamlIsOneLineNamingFileAndPlaceAndNoWideTableIsMade(@TempDir Path dir) throws IOException {
         // an unclosed flow sequence in the middle of the route's mapping
         Path broken = routesWith(dir, "    id: migrate-chunk\n", "    id: migrate-chunk\n   bad: [unclosed\n");

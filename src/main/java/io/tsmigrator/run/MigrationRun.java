@@ -30,11 +30,13 @@ import io.tsmigrator.source.SourceTable;
 import io.tsmigrator.target.ChannelMapping;
 import io.tsmigrator.target.WideTable;
 import org.apache.camel.CamelContext;
+import org.apache.camel.VetoCamelContextStartException;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.processor.aggregate.jdbc.JdbcAggregationRepository;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -122,16 +124,12 @@ public final class MigrationRun {
             controlSchema.awaitQuietly();
             throw e;
         }
-        // before the wide table: both may create a schema, and two concurrent CREATE SCHEMA IF NOT EXISTS of one name can collide
-        controlSchema.await();
-        // and a route file that cannot be read stops the run before the target gets a table
-        routes.await();
         SourceTable source = side.table();
         Discovery discovery = side.discovery();
         ChannelMapping mapping = side.mapping();
         List<String> channels = side.channels();
         ChannelFilter channelFilter = side.filter();
-        WideTable wide = WideTable.prepare(pools.control(), settings, source, channels, mapping);
+        WideTable wide = WideTable.describe(settings, channels, mapping);
         warnIfHeapTooSmall(settings);
         String owner = ownerId();
         ChunkLedger ledger = new ChunkLedger(pools.control(), schema, settings.targetTable());
@@ -144,6 +142,7 @@ public final class MigrationRun {
             scope = RunScope.of(RunScope.ships(settings, discovery), settings.from(), settings.to());
             replayQueue = ReplayQueue.empty();
         } else {
+            controlSchema.await();
             ReplayScope.checkShips(replay, discovery, settings.sourceTable());
             replayed = replay.replaysDeadLetters() ? letters.open(replay.ships(), replay.sqlState(), replay.since(), replay.ids()) : List.of();
             if (replayed.isEmpty() && replay.windows().isEmpty()) {
@@ -162,29 +161,49 @@ public final class MigrationRun {
         DeadLetters deadLetters = new DeadLetters(ledger, schema, owner);
         ShipCompletions completions = new ShipCompletions(pools.control(), ledger, schema);
 
-        main.bind("chunkPlanner", new ChunkPlanner(discovery, ledger, scope, settings.chunkSize()));
-        main.bind("chunkClaims", claims);
-        main.bind("chunkMigrator", new ChunkMigrator(pools.read(), pools.write(), source, wide, channelFilter,
-                settings.fetchSize(), ledger, classifier, owner, settings.lease(), settings.socketTimeout(), inFlight));
-        main.bind("deadLetters", deadLetters);
-        main.bind("replayQueue", replayQueue);
-        main.bind("chunkSplitter", new ChunkSplitter(ledger, deadLetters, settings.minChunkSize(), owner));
-        main.bind("shipTally", new ShipTally());
-        main.bind("shipCompletions", completions);
-        main.bind("shipAggregationRepository", aggregationRepository(pools, schema));
-        main.bind("leaseKeeper", new LeaseKeeper(ledger, owner, settings.lease(), inFlight));
-        main.bind("runControl", new RunControl(ledger, scope, completions, claims, () -> stopWhenIdle(main, quartz)));
-        main.addMainListener(new MainListenerSupport() {
-            @Override
-            public void beforeStop(BaseMainSupport m) {
+        // The target's DDL goes on while Camel builds the routes; their consumers wait for it (the startup listener below).
+        BackgroundWork<Void> target = BackgroundWork.start("preparing the target", () -> {
+            // before the wide table: both may create a schema, and two concurrent CREATE SCHEMA IF NOT EXISTS of one name can collide
+            controlSchema.await();
+            // and a route file that cannot be read stops the run before the target gets a table
+            routes.await();
+            wide.create(pools.control(), settings, source, mapping);
+            return null;
+        });
+        try {
+            // Camel's configuration is done with the registry now
+            routes.await();
+            main.bind("chunkPlanner", new ChunkPlanner(discovery, ledger, scope, settings.chunkSize()));
+            main.bind("chunkClaims", claims);
+            main.bind("chunkMigrator", new ChunkMigrator(pools.read(), pools.write(), source, wide, channelFilter,
+                    settings.fetchSize(), ledger, classifier, owner, settings.lease(), settings.socketTimeout(), inFlight));
+            main.bind("deadLetters", deadLetters);
+            main.bind("replayQueue", replayQueue);
+            main.bind("chunkSplitter", new ChunkSplitter(ledger, deadLetters, settings.minChunkSize(), owner));
+            main.bind("shipTally", new ShipTally());
+            main.bind("shipCompletions", completions);
+            main.bind("shipAggregationRepository", aggregationRepository(pools, schema));
+            main.bind("leaseKeeper", new LeaseKeeper(ledger, owner, settings.lease(), inFlight));
+            main.bind("runControl", new RunControl(ledger, scope, completions, claims, () -> stopWhenIdle(main, quartz)));
+            main.addMainListener(new MainListenerSupport() {
+                @Override
+                public void beforeStop(BaseMainSupport m) {
+                    claims.stop();
+                }
+            });
+            shutdown.onSignal(() -> {
                 claims.stop();
-            }
-        });
-        shutdown.onSignal(() -> {
-            claims.stop();
-            main.completed();
-        });
-        main.run();
+                main.completed();
+            });
+            main.getCamelContext().addLifecycleStrategy(startingOnceReady(target));
+            main.run();
+        } catch (Exception e) {
+            // a failure of the target's preparation is the one to report; any other still lets its DDL end first
+            target.await();
+            throw e;
+        }
+        // Camel did not start if the target could not be prepared: that failure is the run's error
+        target.await();
 
         pools.closeChunkPools();
         int released = ledger.releaseOwned(owner);
@@ -204,6 +223,24 @@ public final class MigrationRun {
             return ExitCodes.FAILED;
         }
         return failed > 0 ? ExitCodes.DEAD_LETTERS : ExitCodes.OK;
+    }
+
+    /**
+     * Holds Camel's start after the routes are built and before any of them starts (the aggregator's
+     * repository reads its tables when it starts) until the target is prepared. A failed preparation
+     * vetoes the start, so the run reports that failure itself instead of Camel's stack trace.
+     */
+    private static LifecycleStrategySupport startingOnceReady(BackgroundWork<Void> target) {
+        return new LifecycleStrategySupport() {
+            @Override
+            public void onContextStarting(CamelContext context) throws VetoCamelContextStartException {
+                try {
+                    target.await();
+                } catch (SQLException | RuntimeException e) {
+                    throw new VetoCamelContextStartException("the target could not be prepared", context, false);
+                }
+            }
+        };
     }
 
     /** What a run reads before it writes anything: the source table, its channels, and where the channel list is applied. */

@@ -27,13 +27,10 @@ import java.util.Set;
  */
 public record WideTable(String table, String ship, String time, List<String> channels, List<String> columns) {
 
-    public static WideTable prepare(DataSource target, Settings settings, SourceTable source, List<String> channels,
-                                    ChannelMapping mapping) throws SQLException {
-        String qualified = settings.targetTable();
-        String table = Identifiers.quoteQualified(qualified);
+    /** The table's names and columns; refuses two channels, or a channel and the ship or time column, on one column. */
+    public static WideTable describe(Settings settings, List<String> channels, ChannelMapping mapping) {
         String shipName = settings.shipColumn();
         String timeName = settings.timeColumn();
-        List<String> names = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (String channel : channels) {
             String column = mapping.columnFor(channel);
@@ -41,8 +38,20 @@ public record WideTable(String table, String ship, String time, List<String> cha
                 throw new InvalidSettingException("channel " + channel + " maps to column '" + column
                         + "', which another column already uses; name it differently in " + Settings.CHANNELS_MAPPING);
             }
-            names.add(column);
         }
+        return new WideTable(Identifiers.quoteQualified(settings.targetTable()), Identifiers.quote(shipName), Identifiers.quote(timeName),
+                List.copyOf(channels), channels.stream().map(c -> Identifiers.quote(mapping.columnFor(c))).toList());
+    }
+
+    /**
+     * Creates the table when absent, with the source's ship, time and value types; when it exists,
+     * adds the columns of new channels and refuses a table without the ship or time column.
+     */
+    public void create(DataSource target, Settings settings, SourceTable source, ChannelMapping mapping) throws SQLException {
+        String qualified = settings.targetTable();
+        String shipName = settings.shipColumn();
+        String timeName = settings.timeColumn();
+        List<String> names = channels.stream().map(mapping::columnFor).toList();
         Map<String, ColumnType> existing = SourceTable.columnsOf(target, table);
         Transactions.inTransaction(target, c -> {
             try (Statement s = c.createStatement()) {
@@ -50,26 +59,24 @@ public record WideTable(String table, String ship, String time, List<String> cha
                 if (existing == null) {
                     s.execute("CREATE SCHEMA IF NOT EXISTS " + Identifiers.quote(Identifiers.schemaOf(qualified)));
                     StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(table).append(" (")
-                            .append(Identifiers.quote(shipName)).append(' ').append(source.shipType().name()).append(" NOT NULL, ")
-                            .append(Identifiers.quote(timeName)).append(' ').append(source.timeType().name()).append(" NOT NULL");
-                    for (String name : names) {
-                        ddl.append(", ").append(Identifiers.quote(name)).append(' ').append(source.valueType().name());
+                            .append(ship).append(' ').append(source.shipType().name()).append(" NOT NULL, ")
+                            .append(time).append(' ').append(source.timeType().name()).append(" NOT NULL");
+                    for (String column : columns) {
+                        ddl.append(", ").append(column).append(' ').append(source.valueType().name());
                     }
-                    ddl.append(", PRIMARY KEY (").append(Identifiers.quote(shipName)).append(", ").append(Identifiers.quote(timeName)).append("))");
+                    ddl.append(", PRIMARY KEY (").append(ship).append(", ").append(time).append("))");
                     s.execute(ddl.toString());
                 } else {
                     requireColumn(existing, shipName, qualified);
                     requireColumn(existing, timeName, qualified);
-                    for (String name : names) {
-                        if (!existing.containsKey(name)) {
-                            s.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS " + Identifiers.quote(name) + ' ' + source.valueType().name());
+                    for (int i = 0; i < names.size(); i++) {
+                        if (!existing.containsKey(names.get(i))) {
+                            s.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS " + columns.get(i) + ' ' + source.valueType().name());
                         }
                     }
                 }
             }
         });
-        return new WideTable(table, Identifiers.quote(shipName), Identifiers.quote(timeName), List.copyOf(channels),
-                names.stream().map(Identifiers::quote).toList());
     }
 
     /** Channel ids the existing table already has columns for, given the naming rule; empty when absent. */
