@@ -129,8 +129,10 @@ public final class Application {
         settings.validate();
         GracefulShutdown shutdown = GracefulShutdown.install(settings.shutdownTimeout());
         int code = ExitCodes.FAILED;
+        // Camel loads the routes while the databases are opened: most of a new JVM's start goes there
+        MigrationRun.Camel camel = MigrationRun.Camel.load(settings, replay != null);
         try (Environment env = Environment.open(settings)) {
-            code = new MigrationRun(env, out, shutdown, replay, json).execute();
+            code = new MigrationRun(env, out, shutdown, replay, json).execute(camel);
             return code;
         } finally {
             shutdown.finished(code);

@@ -79,37 +79,43 @@ public final class MigrationRun {
         this.json = json;
     }
 
-    public int execute() throws Exception {
-        Main main = new MigratorMain();
-        QuartzComponent quartz = quartz();
-        BackgroundWork<Void> routes = loadRoutes(main, env.settings(), quartz);
+    /** Runs with {@code camel}'s routes, whose loading the caller started before opening the databases. */
+    public int execute(Camel camel) throws Exception {
         try {
-            return migrate(main, quartz, routes);
+            return migrate(camel.main(), camel.quartz(), camel.routes());
         } finally {
             // a run that ends before Camel starts still lets the routes' loading end first
-            routes.awaitQuietly();
+            camel.routes().awaitQuietly();
         }
     }
 
-    /**
-     * Camel reads and checks the YAML routes (and configures itself) on a thread of its own while
-     * the run reads the source and prepares the target: none of it needs the beans, which are bound
-     * once it is done. Only what Camel's configuration may look up goes in first.
-     */
-    private BackgroundWork<Void> loadRoutes(Main main, Settings settings, QuartzComponent quartz) {
-        configureRoutes(main, settings);
-        Properties properties = settings.camelProperties();
-        properties.setProperty(PLAN_STEP, replay == null ? "plan-chunks" : "replay-dead-letters");
-        main.setOverrideProperties(properties);
-        main.bind("quartz", quartz);
-        return BackgroundWork.start("loading the routes", () -> {
-            try {
-                main.init();
-            } catch (RuntimeException e) {
-                throw RouteFileProblem.translate(e);
-            }
-            return null;
-        });
+    /** Camel Main, the planning timer, and the loading of the routes going on. */
+    public record Camel(Main main, QuartzComponent quartz, BackgroundWork<Void> routes) {
+
+        /**
+         * Camel reads and checks the YAML routes (and configures itself) on a thread of its own while
+         * the databases are opened, the source is read and the target is prepared: none of it needs
+         * the beans, which are bound once it is done. Only what Camel's configuration may look up
+         * goes in first. The settings here are the command line's: the routes take none of the
+         * databases' (an embedded server's URL comes later).
+         */
+        public static Camel load(Settings settings, boolean replay) {
+            Main main = new MigratorMain();
+            QuartzComponent quartz = MigrationRun.quartz();
+            configureRoutes(main, settings);
+            Properties properties = settings.camelProperties();
+            properties.setProperty(PLAN_STEP, replay ? "replay-dead-letters" : "plan-chunks");
+            main.setOverrideProperties(properties);
+            main.bind("quartz", quartz);
+            return new Camel(main, quartz, BackgroundWork.start("loading the routes", () -> {
+                try {
+                    main.init();
+                } catch (RuntimeException e) {
+                    throw RouteFileProblem.translate(e);
+                }
+                return null;
+            }));
+        }
     }
 
     private int migrate(Main main, QuartzComponent quartz, BackgroundWork<Void> routes) throws Exception {
