@@ -167,7 +167,7 @@ public final class MigrationRun {
         DeadLetters deadLetters = new DeadLetters(ledger, schema, owner);
         ShipCompletions completions = new ShipCompletions(pools.control(), ledger, schema);
 
-        // The target's DDL goes on while Camel builds the routes; their consumers wait for it (the startup listener below).
+        // The target's DDL goes on while Camel builds the routes, which wait for it before any starts (startingOnceReady).
         BackgroundWork<Void> target = BackgroundWork.start("preparing the target", () -> {
             // before the wide table: both may create a schema, and two concurrent CREATE SCHEMA IF NOT EXISTS of one name can collide
             controlSchema.await();
