@@ -30,8 +30,10 @@ import io.tsmigrator.source.SourceTable;
 import io.tsmigrator.target.ChannelMapping;
 import io.tsmigrator.target.WideTable;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
 import org.apache.camel.VetoCamelContextStartException;
 import org.apache.camel.component.quartz.QuartzComponent;
+import org.apache.camel.component.seda.SedaEndpoint;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.main.BaseMainSupport;
@@ -298,11 +300,14 @@ public final class MigrationRun {
     }
 
     /**
-     * Ends the run once the exchanges still in flight have finished: the last chunk's own exchange
-     * (which asks for the stop) and its ship's tally. Camel's graceful shutdown would wait for them
-     * too, but it looks again only once a second, which is longer than the whole tail of a run. The
-     * planning timer is halted first: a tick that fired between this wait and Camel's own look would
-     * be in flight there and cost that second.
+     * Ends the run once the exchanges still in flight have finished, and the queues are empty: the
+     * last chunk's own exchange (which asks for the stop) and its ship's tally. Camel's graceful
+     * shutdown would wait for them too, but it looks again only once a second, which is longer than
+     * the whole tail of a run. The planning timer is halted first: a tick that fired between this
+     * wait and Camel's own look would be in flight there and cost that second. The queues count
+     * because the last two chunks finish nearly together: the first one's tally may see both done
+     * and ask for the stop while the second one's tally still waits in {@code seda:completions},
+     * where no exchange is in flight yet but Camel's stop will wait for it.
      */
     private static void stopWhenIdle(Main main, QuartzComponent quartz) {
         Thread stopper = new Thread(() -> {
@@ -310,7 +315,7 @@ public final class MigrationRun {
             CamelContext context = main.getCamelContext();
             long deadline = System.nanoTime() + STOP_WAIT.toNanos();
             try {
-                while (context != null && context.getInflightRepository().size() > 0 && System.nanoTime() < deadline) {
+                while (context != null && busy(context) && System.nanoTime() < deadline) {
                     Thread.sleep(1);
                 }
             } catch (InterruptedException e) {
@@ -320,6 +325,18 @@ public final class MigrationRun {
         }, "migrator-stop");
         stopper.setDaemon(true);
         stopper.start();
+    }
+
+    private static boolean busy(CamelContext context) {
+        if (context.getInflightRepository().size() > 0) {
+            return true;
+        }
+        for (Endpoint endpoint : context.getEndpoints()) {
+            if (endpoint instanceof SedaEndpoint queue && !queue.getQueue().isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void haltPlanningTicks(QuartzComponent quartz) {
