@@ -56,7 +56,7 @@ public final class WarmMigrator {
             int code = Application.execute(command, log, log);
             long elapsed = System.nanoTime() - t0;
             log.println("==== " + java.time.Instant.now() + " end, exit code " + code);
-            // the JVM's CPU time and its JIT compilers' share of it during this run, for the bench's report
+            // the JVM's CPU time during this run and the time its JIT compilers spent compiling (their own count, not CPU), for the bench's report
             protocol.println("done " + elapsed + " " + code + " " + (os.getProcessCpuTime() - cpu0) + " " + (jit.getTotalCompilationTime() - jit0));
         }
         log.close();

@@ -31,6 +31,7 @@ public record WideTable(String table, String ship, String time, List<String> cha
     public static WideTable describe(Settings settings, List<String> channels, ChannelMapping mapping) {
         String shipName = settings.shipColumn();
         String timeName = settings.timeColumn();
+        List<String> columns = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (String channel : channels) {
             String column = mapping.columnFor(channel);
@@ -38,9 +39,10 @@ public record WideTable(String table, String ship, String time, List<String> cha
                 throw new InvalidSettingException("channel " + channel + " maps to column '" + column
                         + "', which another column already uses; name it differently in " + Settings.CHANNELS_MAPPING);
             }
+            columns.add(Identifiers.quote(column));
         }
         return new WideTable(Identifiers.quoteQualified(settings.targetTable()), Identifiers.quote(shipName), Identifiers.quote(timeName),
-                List.copyOf(channels), channels.stream().map(c -> Identifiers.quote(mapping.columnFor(c))).toList());
+                List.copyOf(channels), List.copyOf(columns));
     }
 
     /**
