@@ -10,6 +10,8 @@ import io.tsmigrator.support.SqlPivot;
 import io.tsmigrator.support.TestDb;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,16 +25,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Other column types than the defaults, and named columns from a mapping file. */
+/**
+ * Other column types than the defaults, and named columns from a mapping file. The types and the
+ * channel list go through both ways of reading a chunk ({@code migrator.read-method}): each decodes
+ * the binary rows itself.
+ */
 class SourceTypesAndMappingTest {
 
-    @Test
-    void textShipsBigintChannelsTimestampAndNumericValues() {
+    @ParameterizedTest(name = "read-method={0}")
+    @ValueSource(strings = {"copy", "cursor"})
+    void textShipsBigintChannelsTimestampAndNumericValues(String readMethod) {
         TestDb db = new TestDb();
         List<Integer> channels = List.of(4, 40, 4000000);
         Fleet.create(db, "fleet.narrow", "varchar(20)", "bigint", "timestamp", "numeric(12,3)", List.of(11, 22, 33), channels, 2);
 
-        Cli run = Cli.run(db.runArgs("--migrator.source.table=fleet.narrow", "--migrator.target.table=fleet.wide", "--migrator.chunk-size=PT25M"));
+        Cli run = Cli.run(db.runArgs("--migrator.source.table=fleet.narrow", "--migrator.target.table=fleet.wide", "--migrator.chunk-size=PT25M",
+                "--migrator.read-method=" + readMethod));
 
         assertEquals(0, run.exitCode(), run.toString());
         SqlPivot.assertWideEqualsPivot(db, "fleet.narrow", "fleet.wide", SqlPivot.ids(channels), SqlPivot.prefixed(channels));
@@ -56,13 +64,17 @@ class SourceTypesAndMappingTest {
                 SqlPivot.ids(channels), List.of("engine_rpm", "ch_2", "Fuel_Flow"));
     }
 
-    @Test
-    void onlyTheConfiguredChannelsAndTimeRange() {
+    @ParameterizedTest(name = "read-method={0}")
+    @ValueSource(strings = {"copy", "cursor"})
+    void onlyTheConfiguredChannelsAndTimeRange(String readMethod) throws SQLException {
         TestDb db = new TestDb();
         Fleet.create(db, "tenant.tbl_data_timeseries", List.of(1, 2, 3), List.of(10, 20, 30), 3);
+        Settings listing = SettingsLoader.load(Map.of("migrator.channels", "30,10"), Map.of(), new Properties());
+        assertTrue(ChannelFilter.listed(db.dataSource(), SourceTable.inspect(db.dataSource(), listing), listing, List.of("30", "10")).inQuery(),
+                "the statistics must send this run down the query's filter");
 
         Cli run = Cli.run(db.runArgs("--migrator.channels=30,10", "--migrator.ships=2,3",
-                "--migrator.from=2024-03-01T00:30:00Z", "--migrator.to=2024-03-01T02:10:00Z"));
+                "--migrator.from=2024-03-01T00:30:00Z", "--migrator.to=2024-03-01T02:10:00Z", "--migrator.read-method=" + readMethod));
 
         assertEquals(0, run.exitCode(), run.toString());
         db.execute("CREATE VIEW scoped AS SELECT * FROM tenant.tbl_data_timeseries WHERE ship_id IN (2, 3) AND data_channel_id IN (10, 30)"

@@ -31,6 +31,23 @@ final class ChannelIndex {
         }
     }
 
+    /** The column of a channel id in its binary form ({@code length} -1 for NULL), as binary COPY sends it. */
+    int columnOf(byte[] buffer, int offset, int length) {
+        if (length < 0) {
+            return -1;
+        }
+        if (integer) {
+            return byNumber.get(switch (length) {
+                case 2 -> ValueOrder.readShort(buffer, offset);
+                case 4 -> ValueOrder.readInt(buffer, offset);
+                default -> ValueOrder.readLong(buffer, offset);
+            });
+        }
+        // text, varchar and char send their characters in the client encoding, UTF-8 for the driver
+        Integer index = byText.get(new String(buffer, offset, length, java.nio.charset.StandardCharsets.UTF_8));
+        return index == null ? -1 : index;
+    }
+
     /** @param binary whether the driver received the column in binary (then its bytes are decoded here) */
     int columnOf(ResultSet rs, int column, boolean binary) throws SQLException {
         if (integer && binary) {

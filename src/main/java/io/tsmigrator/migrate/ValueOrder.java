@@ -34,7 +34,7 @@ final class ValueOrder {
             case ColumnType.INT8 -> readLong(candidate, cOffset) > readLong(current, kOffset);
             case ColumnType.INT4 -> readInt(candidate, cOffset) > readInt(current, kOffset);
             case ColumnType.INT2 -> readShort(candidate, cOffset) > readShort(current, kOffset);
-            case ColumnType.NUMERIC -> compareNumeric(candidate, current) > 0;
+            case ColumnType.NUMERIC -> compareNumeric(candidate, cOffset, current, kOffset) > 0;
             default -> throw new IllegalStateException("no order for type oid " + oid);
         };
     }
@@ -46,18 +46,18 @@ final class ValueOrder {
         return a < b ? -1 : (a > b ? 1 : 0);
     }
 
-    static int compareNumeric(byte[] a, byte[] b) {
-        int rankA = specialRank(a);
-        int rankB = specialRank(b);
+    static int compareNumeric(byte[] a, int aOffset, byte[] b, int bOffset) {
+        int rankA = specialRank(a, aOffset);
+        int rankB = specialRank(b, bOffset);
         if (rankA != 0 || rankB != 0) {
             return Integer.compare(rankA, rankB);
         }
-        return decodeNumeric(a).compareTo(decodeNumeric(b));
+        return decodeNumeric(a, aOffset).compareTo(decodeNumeric(b, bOffset));
     }
 
     /** -1 for -Infinity, 2 for +Infinity, 3 for NaN, 0 for a finite number. */
-    private static int specialRank(byte[] v) {
-        int sign = readShort(v, 4) & 0xFFFF;
+    private static int specialRank(byte[] v, int offset) {
+        int sign = readShort(v, offset + 4) & 0xFFFF;
         return switch (sign) {
             case NUMERIC_NINF -> -1;
             case NUMERIC_PINF -> 2;
@@ -67,8 +67,9 @@ final class ValueOrder {
     }
 
     /** Decodes PostgreSQL's binary numeric: ndigits, weight, sign, dscale, then base-10000 digits. */
-    static BigDecimal decodeNumeric(byte[] v) {
+    static BigDecimal decodeNumeric(byte[] v, int offset) {
         ByteBuffer buf = ByteBuffer.wrap(v);
+        buf.position(offset);
         int ndigits = buf.getShort();
         int weight = buf.getShort();
         int sign = buf.getShort() & 0xFFFF;

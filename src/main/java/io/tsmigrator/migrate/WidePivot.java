@@ -45,23 +45,38 @@ final class WidePivot {
         allocate(capacity);
     }
 
+    /** @param value the value's binary form, which the pivot may keep (the driver's own array), or null */
     void add(long time, int channel, byte[] value) {
+        add(time, channel, value, 0, value == null ? -1 : value.length, true);
+    }
+
+    /**
+     * A value in a part of a buffer that is reused after the call (a COPY row): the pivot copies
+     * what it keeps.
+     *
+     * @param length the value's length in bytes, -1 for NULL
+     */
+    void add(long time, int channel, byte[] buffer, int offset, int length) {
+        add(time, channel, buffer, offset, length, false);
+    }
+
+    private void add(long time, int channel, byte[] buffer, int offset, int length, boolean owned) {
         int cell = rowOf(time) * channels + channel;
         if (isSet(seen, cell)) {
             duplicates++;
-            if (value == null || (isSet(present, cell) && !largerThanCell(value, cell))) {
+            if (length < 0 || (isSet(present, cell) && !largerThanCell(buffer, offset, cell))) {
                 return;
             }
         }
         set(seen, cell);
-        if (value == null) {
+        if (length < 0) {
             return;
         }
         set(present, cell);
         if (width > 0) {
-            System.arraycopy(value, 0, fixedCells, cell * width, width);
+            System.arraycopy(buffer, offset, fixedCells, cell * width, width);
         } else {
-            varCells[cell] = value;
+            varCells[cell] = owned ? buffer : Arrays.copyOfRange(buffer, offset, offset + length);
         }
     }
 
@@ -104,8 +119,8 @@ final class WidePivot {
         return row;
     }
 
-    private boolean largerThanCell(byte[] value, int cell) {
-        return width > 0 ? order.larger(value, 0, fixedCells, cell * width) : order.larger(value, 0, varCells[cell], 0);
+    private boolean largerThanCell(byte[] buffer, int offset, int cell) {
+        return width > 0 ? order.larger(buffer, offset, fixedCells, cell * width) : order.larger(buffer, offset, varCells[cell], 0);
     }
 
     int rows() {

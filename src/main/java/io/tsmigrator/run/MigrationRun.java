@@ -16,6 +16,7 @@ import io.tsmigrator.ledger.ControlSchema;
 import io.tsmigrator.ledger.Requeue;
 import io.tsmigrator.migrate.ChannelFilter;
 import io.tsmigrator.migrate.ChunkMigrator;
+import io.tsmigrator.migrate.ReadMethod;
 import io.tsmigrator.plan.ChunkClaims;
 import io.tsmigrator.plan.ChunkPlanner;
 import io.tsmigrator.plan.RunScope;
@@ -184,7 +185,7 @@ public final class MigrationRun {
             main.bind("chunkPlanner", new ChunkPlanner(discovery, ledger, scope, settings.chunkSize()));
             main.bind("chunkClaims", claims);
             main.bind("chunkMigrator", new ChunkMigrator(pools.read(), pools.write(), source, wide, channelFilter,
-                    settings.fetchSize(), ledger, classifier, owner, settings.lease(), settings.socketTimeout(), inFlight));
+                    ReadMethod.of(settings), ledger, classifier, owner, settings.lease(), settings.socketTimeout(), inFlight));
             main.bind("deadLetters", deadLetters);
             main.bind("replayQueue", replayQueue);
             main.bind("chunkSplitter", new ChunkSplitter(ledger, deadLetters, settings.minChunkSize(), owner));
@@ -285,17 +286,20 @@ public final class MigrationRun {
     }
 
     /**
-     * A consumer holds one fetch of narrow rows (about 160 bytes each in the driver), one read
+     * A consumer holds one cursor fetch of narrow rows (about 160 bytes each in the driver; a COPY
+     * read holds one row), one read
      * window's pivot (at most {@code MAX_CELLS} cells) and a 1 MB COPY buffer; the rest of the process
      * needs about 64 MB. A heap capped below that fails late with OutOfMemoryError, so say so now.
      */
     private static void warnIfHeapTooSmall(Settings settings) {
-        long perConsumer = settings.fetchSize() * 160L + ChunkMigrator.MAX_PIVOT_CELLS * 9L + (1 << 20);
+        ReadMethod method = ReadMethod.of(settings);
+        long perConsumer = method.rowsHeld() * 160L + ChunkMigrator.MAX_PIVOT_CELLS * 9L + (1 << 20);
         long needed = (64L << 20) + settings.parallelism() * perConsumer;
         long max = Runtime.getRuntime().maxMemory();
         if (max < needed) {
-            LOG.warn("the heap (-Xmx) is {} MB; {} consumers with fetch size {} need about {} MB: raise -Xmx or lower {} or {}",
-                    max >> 20, settings.parallelism(), settings.fetchSize(), needed >> 20, Settings.PARALLELISM, Settings.FETCH_SIZE);
+            LOG.warn("the heap (-Xmx) is {} MB; {} consumers{} need about {} MB: raise -Xmx or lower {}", max >> 20, settings.parallelism(),
+                    method.copy() ? "" : " with fetch size " + settings.fetchSize(), needed >> 20,
+                    method.copy() ? Settings.PARALLELISM : Settings.PARALLELISM + " or " + Settings.FETCH_SIZE);
         }
     }
 
