@@ -9,8 +9,7 @@ import java.util.regex.Pattern;
  * What {@code EXPLAIN (FORMAT JSON)} says about the chunk query: its plan nodes in order and the
  * planner's row estimate. Only a few keys are needed, so they are picked out of the JSON text
  * instead of parsing it: node types, relation and index names are catalog names and never contain
- * a double quote. The sub-selects that read a COPY read's values from its session's settings
- * ({@code InitPlan}s, one {@code Result} each) are left out.
+ * a double quote.
  */
 record ChunkPlan(List<Node> nodes, long rows) {
 
@@ -21,7 +20,7 @@ record ChunkPlan(List<Node> nodes, long rows) {
         }
     }
 
-    private static final Pattern KEY = Pattern.compile("\"(Node Type|Parent Relationship|Relation Name|Index Name|Plan Rows)\": (?:\"([^\"]*)\"|(\\d+))");
+    private static final Pattern KEY = Pattern.compile("\"(Node Type|Relation Name|Index Name|Plan Rows)\": (?:\"([^\"]*)\"|(\\d+))");
 
     static ChunkPlan parse(String json) {
         List<Node> nodes = new ArrayList<>();
@@ -29,26 +28,23 @@ record ChunkPlan(List<Node> nodes, long rows) {
         String type = null;
         String relation = null;
         String index = null;
-        boolean initPlan = false;
         Matcher m = KEY.matcher(json);
         while (m.find()) {
             switch (m.group(1)) {
                 case "Node Type" -> {
-                    if (type != null && !initPlan) {
+                    if (type != null) {
                         nodes.add(new Node(type, relation, index));
                     }
                     type = m.group(2);
                     relation = null;
                     index = null;
-                    initPlan = false;
                 }
-                case "Parent Relationship" -> initPlan = m.group(2).equals("InitPlan");
                 case "Relation Name" -> relation = m.group(2);
                 case "Index Name" -> index = m.group(2);
                 default -> rows = rows < 0 ? Long.parseLong(m.group(3)) : rows;
             }
         }
-        if (type != null && !initPlan) {
+        if (type != null) {
             nodes.add(new Node(type, relation, index));
         }
         return new ChunkPlan(List.copyOf(nodes), Math.max(rows, 0));
