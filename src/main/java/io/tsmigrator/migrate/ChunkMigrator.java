@@ -87,7 +87,7 @@ public class ChunkMigrator {
             try (ChunkReader.Session read = reader.open(chunk)) {
                 WideWriter.Session write = null;
                 try {
-                    ReadWindows cut = new ReadWindows(chunk.start(), chunk.end(), pivot.channels());
+                    ReadWindows cut = reader.windows(chunk.start(), chunk.end());
                     while (cut.hasNext()) {
                         Instant[] window = cut.next();
                         pivot.reset();

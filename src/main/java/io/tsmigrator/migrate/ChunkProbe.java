@@ -45,7 +45,7 @@ public final class ChunkProbe {
         long narrowRows = 0;
         long wideRows = 0;
         try (ChunkReader.Session session = reader.open(probe(ship, start, end))) {
-            ReadWindows cut = new ReadWindows(start, end, pivot.channels());
+            ReadWindows cut = reader.windows(start, end);
             while (cut.hasNext()) {
                 Instant[] window = cut.next();
                 pivot.reset();

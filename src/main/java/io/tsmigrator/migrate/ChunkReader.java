@@ -85,6 +85,11 @@ final class ChunkReader {
         return source.channelType().isInteger() ? "int8[]" : "text[]";
     }
 
+    /** The read windows of [start, end), sized for this reader's way of reading. */
+    ReadWindows windows(Instant start, Instant end) {
+        return new ReadWindows(start, end, columns, copy ? ReadWindows.COPY_BASE : ReadWindows.CURSOR_BASE);
+    }
+
     /** An empty pivot shaped for this reader's columns and value type. */
     WidePivot newPivot() {
         return new WidePivot(columns, source.valueType().fixedWidth(), new ValueOrder(source.valueType()), 1024);

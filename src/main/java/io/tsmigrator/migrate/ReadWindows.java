@@ -7,28 +7,34 @@ import java.time.Instant;
 
 /**
  * Cuts a chunk into the read windows it is pivoted in, one after the other, so that a consumer's
- * memory depends on the read window, never on the chunk size: a six-hour chunk costs what a
- * quarter-hour one does. Windows are aligned like chunks (quarter-hours start on the quarter). While
- * a window is read, the server stores the previous one's rows from the open COPY, so smaller windows
- * overlap more; each window costs one more query, so they should not be much smaller either (an hour
- * was slower here, both direct and through 2 ms of latency). A window whose pivot held more than
- * {@link #MAX_CELLS} cells (readings denser than about 12 Hz at 93 channels) halves the next one;
- * sparse ones let it grow back to {@link #BASE}.
+ * memory depends on the read window, never on the chunk size: a six-hour chunk costs what a one-hour
+ * one does. Windows are aligned like chunks (hours start on the hour). While a window is read, the
+ * server stores the previous one's rows from the open COPY, so smaller windows overlap more; each
+ * window costs its own statements (two round trips), so they should not be small either. Measured in
+ * the bench: read with COPY, hour windows were as fast as quarter-hours directly and saved ~0.1 s of a
+ * 1.9 s run through 2 ms of latency; read with the cursor, whose fetches make the round trips
+ * anyway, an hour was slower both ways, so the cursor keeps quarter-hours. A window whose pivot held
+ * more than {@link #MAX_CELLS} cells (readings denser than about 3 Hz at 93 channels in an hour)
+ * halves the next one; sparse ones let it grow back to the base size.
  */
 final class ReadWindows {
 
-    static final Duration BASE = Duration.ofMinutes(15);
+    /** The base window of a COPY read, and of a cursor read. */
+    static final Duration COPY_BASE = Duration.ofHours(1);
+    static final Duration CURSOR_BASE = Duration.ofMinutes(15);
     /** Cells (wide rows x channels) a window may fill before the next is halved: 8 MB of doubles. */
     static final int MAX_CELLS = 1 << 20;
-    private static final long BASE_MICROS = BASE.toNanos() / 1000;
     private static final long MIN_MICROS = 1000;
 
     private final long end;
     private final int maxRows;
+    private final long baseMicros;
     private long cursor;
-    private long size = BASE_MICROS;
+    private long size;
 
-    ReadWindows(Instant start, Instant end, int channels) {
+    ReadWindows(Instant start, Instant end, int channels, Duration base) {
+        this.baseMicros = base.toNanos() / 1000;
+        this.size = baseMicros;
         this.cursor = ChunkWindows.micros(start);
         this.end = ChunkWindows.micros(end);
         this.maxRows = Math.max(256, MAX_CELLS / Math.max(1, channels));
@@ -50,8 +56,8 @@ final class ReadWindows {
     void observed(int wideRows) {
         if (wideRows > maxRows && size > MIN_MICROS) {
             size = Math.max(MIN_MICROS, size / 2);
-        } else if (wideRows < maxRows / 4 && size < BASE_MICROS) {
-            size = Math.min(BASE_MICROS, size * 2);
+        } else if (wideRows < maxRows / 4 && size < baseMicros) {
+            size = Math.min(baseMicros, size * 2);
         }
     }
 }
