@@ -33,7 +33,7 @@ final class Options {
               --drop-existing         with --url: allow dropping an existing source table and schema "bench"
               --keep                  keep the wide tables and control schemas the bench writes
               --jar=target/timeseries-migrator.jar
-              --migrator.KEY=VALUE    passed through to every migrator run (e.g. --migrator.fetch-size=50000)""";
+              --migrator.KEY=VALUE    passed through to every migrator run (e.g. --migrator.read-method=cursor)""";
 
     int ships = 4;
     int channels = 93;

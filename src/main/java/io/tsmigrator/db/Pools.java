@@ -14,7 +14,7 @@ import java.util.List;
  * consumer never waits for a connection (the {@code request timed out after 30003ms} failure):
  * <ul>
  * <li><b>read</b>: source, autocommit off and read-only, because pgjdbc streams a result with a
- * server-side cursor only inside a transaction;</li>
+ * server-side cursor only inside a transaction (a COPY read switches its session to autocommit);</li>
  * <li><b>write</b>: target, autocommit off, one transaction per chunk (wide rows and ledger together);</li>
  * <li><b>control</b>: target, autocommit on, for the ledger, leases, dead letters and completions, so
  * that bookkeeping never queues behind a long write.</li>
