@@ -76,14 +76,15 @@ public final class Bench {
 
     /** One timed run: seconds of wall time; for the migrator also ledger seconds and peak RSS. */
     record Run(double seconds, double ledgerSeconds, long rssKb, double startupSeconds, double tailSeconds, int chunksDone, int chunksSplit,
-               int errorLines, int warnLines, String log, double jvmCpuSeconds, double jitSeconds) {
+               int errorLines, int warnLines, String firstProblem, String log, double jvmCpuSeconds, double jitSeconds) {
         static Run of(double seconds) {
-            return new Run(seconds, Double.NaN, -1, Double.NaN, Double.NaN, 0, 0, 0, 0, null, Double.NaN, Double.NaN);
+            return new Run(seconds, Double.NaN, -1, Double.NaN, Double.NaN, 0, 0, 0, 0, null, null, Double.NaN, Double.NaN);
         }
 
         /** The same run with the warm JVM's CPU time during it and its JIT compilers' time (wall time of compilations). */
         Run withJvm(double cpuSeconds, double jit) {
-            return new Run(seconds, ledgerSeconds, rssKb, startupSeconds, tailSeconds, chunksDone, chunksSplit, errorLines, warnLines, log, cpuSeconds, jit);
+            return new Run(seconds, ledgerSeconds, rssKb, startupSeconds, tailSeconds, chunksDone, chunksSplit, errorLines, warnLines, firstProblem, log,
+                    cpuSeconds, jit);
         }
     }
 
@@ -562,14 +563,17 @@ public final class Bench {
             double tail = endedEpochMs / 1000.0 - rs.getDouble(7);
             int errors = 0;
             int warnings = 0;
+            // the first one is kept: the warm JVM's log is the next bench run's too, so the report has to say what it was
+            String first = null;
             for (String line : lines) {
-                if (line.contains(" ERROR ")) {
-                    errors++;
-                } else if (line.contains(" WARN ")) {
-                    warnings++;
+                boolean error = line.contains(" ERROR ");
+                if (error || line.contains(" WARN ")) {
+                    errors += error ? 1 : 0;
+                    warnings += error ? 0 : 1;
+                    first = first != null ? first : line.length() > 240 ? line.substring(0, 240) + "..." : line;
                 }
             }
-            r = new Run(seconds, ledger, rssKb, startup, tail, rs.getInt(1), rs.getInt(2), errors, warnings, log, Double.NaN, Double.NaN);
+            r = new Run(seconds, ledger, rssKb, startup, tail, rs.getInt(1), rs.getInt(2), errors, warnings, first, log, Double.NaN, Double.NaN);
         }
         try {
             verify(table, "(b) migrator " + name);
@@ -739,7 +743,8 @@ public final class Bench {
                 s += String.format(Locale.ROOT, "   JVM CPU %.2f s (JIT %.2f s)", r.jvmCpuSeconds(), r.jitSeconds());
             }
             if (r.errorLines() + r.warnLines() > 0) {
-                s += String.format(Locale.ROOT, "   log: %d ERROR, %d WARN lines in %s", r.errorLines(), r.warnLines(), r.log());
+                s += String.format(Locale.ROOT, "   log: %d ERROR, %d WARN lines in %s, the first: %s", r.errorLines(), r.warnLines(), r.log(),
+                        r.firstProblem());
             }
         }
         return s;
@@ -835,10 +840,11 @@ public final class Bench {
             out.printf(Locale.ROOT, "migrator peak RSS, cold runs (%s): median %d MB, max %d MB (chunk size %s)%n", gnuTime ? "/usr/bin/time -v" : "VmHWM polled",
                     medianLong(rss) / 1024, rss.get(rss.size() - 1) / 1024, o.chunkSizeText);
         }
-        long withErrors = all.stream().map(Map.Entry::getValue).filter(r -> r.errorLines() + r.warnLines() > 0).count();
-        if (withErrors > 0) {
+        List<Run> withErrors = all.stream().map(Map.Entry::getValue).filter(r -> r.errorLines() + r.warnLines() > 0).toList();
+        if (!withErrors.isEmpty()) {
             out.printf(Locale.ROOT, "note: %d of the measured migrator runs logged ERROR or WARN lines (the data was still exact); logs in %s%n",
-                    withErrors, projectDir.relativize(logDir));
+                    withErrors.size(), projectDir.relativize(logDir));
+            withErrors.forEach(r -> out.printf(Locale.ROOT, "  the first: %s%n", r.firstProblem()));
         }
         for (Map.Entry<String, Run> e : sweep.entrySet()) {
             Run r = e.getValue();
