@@ -45,6 +45,9 @@ import java.util.stream.IntStream;
  * start and stop included; (bc) {@code java -jar target/timeseries-migrator.jar run ...} as a fresh
  * process, timed from process start to exit; both also by their ledger (first chunk start to last
  * chunk end);</li>
+ * <li>(bwf) (bw) in a second warm JVM whose JIT was stopped after {@link #SETTLING_RUNS} runs
+ * (see {@link WarmMigrator}): a diagnostic of what the warm JVM's compiling costs each run, not a
+ * headline;</li>
  * <li>(bwp) (bw) through a loopback TCP proxy adding latency, when asked for.</li>
  * </ul>
  * Every wide table written is compared with the SQL pivot (row counts and EXCEPT ALL both ways).
@@ -52,6 +55,8 @@ import java.util.stream.IntStream;
 public final class Bench {
 
     private static final String BENCH_SCHEMA = "bench";
+    /** Runs the (bwf) JVM makes before its JIT is stopped: by then the hot path has long been compiled. */
+    static final int SETTLING_RUNS = 8;
     private static final int FIRST_SHIP = 1001;
     private static final int FIRST_CHANNEL = 101;
     private static final String START = "2024-01-01 00:00:00+00";
@@ -152,10 +157,11 @@ public final class Bench {
 
     private int measure(Path jar) throws Exception {
         List<Map.Entry<String, Run>> all = new ArrayList<>();
-        List<String> kinds = new ArrayList<>(List.of("a1", "aN", "ap", "api", "bw", "bc"));
+        List<String> kinds = new ArrayList<>(List.of("a1", "aN", "ap", "api", "bw", "bwf", "bc"));
         DelayProxy proxy = null;
         DelayProxy proxyWithoutDelay = null;
         WarmChild warmChild = null;
+        WarmChild settledChild = null;
         if (o.proxyLatencyMs >= 0) {
             // before any connection: the proxy forwards to loopback addresses only
             Matcher m = URL.matcher(url);
@@ -189,6 +195,16 @@ public final class Bench {
             generate();
             warmChild = kinds.contains("bw") || kinds.contains("bwp") || kinds.contains("bwp0") ? new WarmChild(logDir.resolve("warm.log"), projectDir.resolve(o.jar), projectDir.resolve("bench/target/classes"),
                     o.migratorJavaOpts, projectDir, password) : null;
+            if (kinds.contains("bwf")) {
+                settledChild = new WarmChild(logDir.resolve("warm-settled.log"), projectDir.resolve(o.jar), projectDir.resolve("bench/target/classes"),
+                        o.migratorJavaOpts, projectDir, password);
+                for (int run = 1; run <= SETTLING_RUNS; run++) {
+                    log(String.format(Locale.ROOT, "settling %d/%d (bwf) %s", run, SETTLING_RUNS,
+                            describe(migratorWarm(settledChild, "bwf_s" + run, url, o.chunkSizeText))));
+                }
+                settledChild.freezeCompilation();
+                log("(bwf): the JIT of its JVM compiles nothing from now on");
+            }
             int total = o.warmup + o.reps;
             for (int rep = 1; rep <= total; rep++) {
                 boolean warm = rep <= o.warmup;
@@ -200,6 +216,7 @@ public final class Bench {
                         case "ap" -> pivotWhole("ap_r" + rep);
                         case "api" -> pivotInsert("api_r" + rep);
                         case "bw" -> migratorWarm(warmChild, "bw_r" + rep, url, o.chunkSizeText);
+                        case "bwf" -> migratorWarm(settledChild, "bwf_r" + rep, url, o.chunkSizeText);
                         case "bc" -> migrator("bc_r" + rep, url, o.chunkSizeText);
                         case "bwp" -> migratorWarm(warmChild, "bwp_r" + rep, proxyUrl(proxy), o.chunkSizeText);
                         case "bwp0" -> migratorWarm(warmChild, "bwp0_r" + rep, proxyUrl(proxyWithoutDelay), o.chunkSizeText);
@@ -217,6 +234,10 @@ public final class Bench {
                 warmChild.close();
                 warmChild = null;
             }
+            if (settledChild != null) {
+                settledChild.close();
+                settledChild = null;
+            }
             Map<String, Run> sweep = new LinkedHashMap<>();
             if (o.rssSweep) {
                 // With the JVM options of the measured runs, and with none at all (the JVM's own heap sizing).
@@ -233,6 +254,9 @@ public final class Bench {
         } finally {
             if (warmChild != null) {
                 warmChild.kill();
+            }
+            if (settledChild != null) {
+                settledChild.kill();
             }
             if (proxyWithoutDelay != null) {
                 proxyWithoutDelay.close();
@@ -726,6 +750,7 @@ public final class Bench {
             case "ap" -> "(a')";
             case "api" -> "(a'i)";
             case "bw" -> "(bw)";
+            case "bwf" -> "(bwf)";
             case "bc" -> "(bc)";
             case "bwp" -> "(bwp)";
             case "bwp0" -> "(bwp0)";
@@ -777,6 +802,11 @@ public final class Bench {
         row(out, "(a'i) SQL pivot, one statement: INSERT INTO wide SELECT (serial plan)", by.get("api"), Run::seconds);
         row(out, "(bw)  migrator run, warm JVM: Camel start to stop", by.get("bw"), Run::seconds);
         row(out, "(bw)  migrator run, warm JVM: ledger (1st chunk start to last end)", by.get("bw"), Run::ledgerSeconds);
+        if (by.containsKey("bwf")) {
+            String settled = "(bwf) migrator run, warm JVM, its JIT stopped after " + SETTLING_RUNS + " runs";
+            row(out, settled, by.get("bwf"), Run::seconds);
+            row(out, settled + ": ledger", by.get("bwf"), Run::ledgerSeconds);
+        }
         row(out, "(bc)  migrator run, cold: java -jar, process start to exit", by.get("bc"), Run::seconds);
         row(out, "(bc)  migrator run, cold: ledger (1st chunk start to last end)", by.get("bc"), Run::ledgerSeconds);
         String proxyLabel = String.format(Locale.ROOT, "(bwp) migrator run, warm JVM, via %s ms/direction proxy", trim(o.proxyLatencyMs));
@@ -797,6 +827,9 @@ public final class Bench {
         if (by.containsKey("bw")) {
             ratioRow(out, "(bw) warm JVM, whole run  [headline]", median(by.get("bw"), Run::seconds), a1, aN, ap, api);
             ratioRow(out, "(bw) warm JVM, ledger span", median(by.get("bw"), Run::ledgerSeconds), a1, aN, ap, api);
+        }
+        if (by.containsKey("bwf")) {
+            ratioRow(out, "(bwf) JIT stopped, whole run  [diagnostic]", median(by.get("bwf"), Run::seconds), a1, aN, ap, api);
         }
         if (by.containsKey("bc")) {
             ratioRow(out, "(bc) cold JVM, process start to exit", median(by.get("bc"), Run::seconds), a1, aN, ap, api);

@@ -21,7 +21,7 @@ final class Options {
               --chunk-size=PT1H       chunk window for (a) and the migrator
               --parallelism=2         threads/connections for (a) and migrator.parallelism
               --pivot-work-mem=256MB  work_mem of the session of the one-statement pivot (a'), so its hash aggregate does not spill
-              --only=bw,bwp           measure only these figures (a1, aN, ap, api, bw, bc, bwp, bwp0; default: all)
+              --only=bw,bwp           measure only these figures (a1, aN, ap, api, bw, bwf, bc, bwp, bwp0; default: all)
               --proxy-latency-ms=N    also run the migrator through a loopback TCP proxy adding N ms per direction
                                       (bwp), and through the same proxy without delay (bwp0)
               --rss-sweep             also run the migrator (cold) at PT15M and at PT6H, with those JVM options and with none, and print peak RSS
@@ -47,7 +47,7 @@ final class Options {
     String pivotWorkMem = "256MB";
     List<String> only = List.of();
     double proxyLatencyMs = -1;
-    static final List<String> FIGURES = List.of("a1", "aN", "ap", "api", "bw", "bc", "bwp", "bwp0");
+    static final List<String> FIGURES = List.of("a1", "aN", "ap", "api", "bw", "bwf", "bc", "bwp", "bwp0");
     boolean rssSweep;
     /** The JVM options the README gives for {@code java -jar}: a heap sized for the migrator, not a quarter of the machine. */
     static final List<String> README_JAVA_OPTS = List.of("-XX:+UseSerialGC", "-Xmx160m", "-Xmn80m", "-XX:SurvivorRatio=4");

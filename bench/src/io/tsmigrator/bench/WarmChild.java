@@ -66,6 +66,15 @@ final class WarmChild implements AutoCloseable {
         return new Result(Long.parseLong(parts[1]), Integer.parseInt(parts[2]), Long.parseLong(parts[3]), Long.parseLong(parts[4]), linesFrom(before));
     }
 
+    /** From now on the child's JIT compiles nothing more (see {@link WarmMigrator}). */
+    void freezeCompilation() throws IOException {
+        requests.println("freeze");
+        String reply = replies.readLine();
+        if (!"frozen".equals(reply)) {
+            throw new Bench.BenchFailure("the warm migrator JVM could not stop its JIT: " + reply);
+        }
+    }
+
     private List<String> linesFrom(long offset) throws IOException {
         try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
             byte[] bytes = new byte[(int) (f.length() - offset)];

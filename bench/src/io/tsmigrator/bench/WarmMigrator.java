@@ -20,8 +20,15 @@ import java.util.Arrays;
  * first argument, so they cannot mix with the protocol):
  * <pre>
  *   parent: run\targ1\targ2...     child: done ELAPSED_NANOS EXIT_CODE CPU_NANOS JIT_MILLIS
+ *   parent: freeze                 child: frozen     (the JIT compiles nothing more, see below)
  *   parent: quit                   (child exits)
  * </pre>
+ * A warm JVM never stops compiling: each run executes Camel's start (YAML parsing, bean
+ * introspection, route building) once more, and that code keeps crossing compile thresholds, run
+ * after run, while the chunks of that run are migrated. A long-lived run compiles it once. After
+ * {@code freeze} (a compiler directive excluding every method, through the DiagnosticCommand MBean,
+ * as {@code jcmd PID Compiler.directives_add} would) the code compiled so far stays and nothing new
+ * is compiled, which shows what the JIT's work during a warm run costs.
  */
 public final class WarmMigrator {
 
@@ -44,6 +51,10 @@ public final class WarmMigrator {
             if (parts[0].equals("quit")) {
                 break;
             }
+            if (parts[0].equals("freeze")) {
+                protocol.println(freezeCompilation() ? "frozen" : "error the compiler directive was not accepted");
+                continue;
+            }
             if (!parts[0].equals("run")) {
                 protocol.println("error unknown request " + parts[0]);
                 continue;
@@ -61,5 +72,14 @@ public final class WarmMigrator {
         }
         log.close();
         System.exit(0);
+    }
+
+    private static boolean freezeCompilation() throws Exception {
+        java.nio.file.Path directives = java.nio.file.Files.createTempFile("no-compilation", ".json");
+        java.nio.file.Files.writeString(directives, "[{ match: \"*.*\", c1: { Exclude: true }, c2: { Exclude: true } }]");
+        Object reply = ManagementFactory.getPlatformMBeanServer().invoke(new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+                "compilerDirectivesAdd", new Object[] {new String[] {directives.toString()}}, new String[] {String[].class.getName()});
+        java.nio.file.Files.delete(directives);
+        return String.valueOf(reply).contains("1 compiler directives added");
     }
 }

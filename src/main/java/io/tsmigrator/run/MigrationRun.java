@@ -343,9 +343,16 @@ public final class MigrationRun {
         return false;
     }
 
-    private static void haltPlanningTicks(QuartzComponent quartz) {
+    /**
+     * Pausing the trigger is what stops a tick already due: Quartz's scheduler thread takes the next
+     * tick ahead of its time and, once that time comes, fires it even in standby, unless the trigger
+     * was paused meanwhile (seen: the tick one plan interval after the start landed on the stop of a
+     * one-second run, and Camel's shutdown waited a second for it).
+     */
+    static void haltPlanningTicks(QuartzComponent quartz) {
         try {
             if (quartz.getScheduler() != null) {
+                quartz.getScheduler().pauseAll();
                 quartz.getScheduler().standby();
             }
         } catch (org.quartz.SchedulerException e) {
@@ -360,7 +367,7 @@ public final class MigrationRun {
      * routes have already finished their exchanges by the time Camel stops the component, so
      * nothing is left for an interrupt to cut short.
      */
-    private static QuartzComponent quartz() {
+    static QuartzComponent quartz() {
         QuartzComponent quartz = new QuartzComponent();
         quartz.setInterruptJobsOnShutdown(true);
         // Nothing manages the scheduler over JMX, and registering it costs every run's start.
