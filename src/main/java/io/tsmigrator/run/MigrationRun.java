@@ -36,6 +36,7 @@ import org.apache.camel.VetoCamelContextStartException;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.component.seda.SedaEndpoint;
 import org.apache.camel.main.Main;
+import org.apache.camel.processor.aggregate.AggregateProcessor;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.processor.aggregate.jdbc.JdbcAggregationRepository;
@@ -304,8 +305,9 @@ public final class MigrationRun {
     }
 
     /**
-     * Ends the run once the exchanges still in flight have finished, and the queues are empty: the
-     * last chunk's own exchange (which asks for the stop) and its ship's tally. Camel's graceful
+     * Ends the run once the exchanges still in flight have finished, the queues are empty and no
+     * ship's completion is in progress: the last chunk's own exchange (which asks for the stop), its
+     * ship's tally and the completion that tally may start. Camel's graceful
      * shutdown would wait for them too, but it looks again only once a second, which is longer than
      * the whole tail of a run. The planning timer is halted first: a tick that fired between this
      * wait and Camel's own look would be in flight there and cost that second. The queues count
@@ -317,9 +319,10 @@ public final class MigrationRun {
         Thread stopper = new Thread(() -> {
             haltPlanningTicks(quartz);
             CamelContext context = main.getCamelContext();
+            List<AggregateProcessor> aggregators = context == null ? List.of() : aggregators(context);
             long deadline = System.nanoTime() + STOP_WAIT.toNanos();
             try {
-                while (context != null && busy(context) && System.nanoTime() < deadline) {
+                while (context != null && busy(context, aggregators) && System.nanoTime() < deadline) {
                     Thread.sleep(1);
                 }
             } catch (InterruptedException e) {
@@ -331,9 +334,19 @@ public final class MigrationRun {
         stopper.start();
     }
 
-    private static boolean busy(CamelContext context) {
+    /**
+     * A ship's completion is a new exchange that the aggregator hands to a thread of its own: queued
+     * there, it is not yet in flight, but the aggregator counts it as in progress from the moment it
+     * completes the ship (seen: "Shutting down while there are still 1 inflight exchanges").
+     */
+    private static boolean busy(CamelContext context, List<AggregateProcessor> aggregators) {
         if (context.getInflightRepository().size() > 0) {
             return true;
+        }
+        for (AggregateProcessor aggregator : aggregators) {
+            if (aggregator.getInProgressCompleteExchanges() > 0) {
+                return true;
+            }
         }
         for (Endpoint endpoint : context.getEndpoints()) {
             if (endpoint instanceof SedaEndpoint queue && !queue.getQueue().isEmpty()) {
@@ -341,6 +354,11 @@ public final class MigrationRun {
             }
         }
         return false;
+    }
+
+    private static List<AggregateProcessor> aggregators(CamelContext context) {
+        return context.getRoutes().stream().flatMap(route -> route.filter("*").stream())
+                .filter(AggregateProcessor.class::isInstance).map(AggregateProcessor.class::cast).toList();
     }
 
     /**
