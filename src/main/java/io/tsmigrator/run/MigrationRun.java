@@ -36,9 +36,9 @@ import org.apache.camel.VetoCamelContextStartException;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.component.seda.SedaEndpoint;
 import org.apache.camel.main.Main;
-import org.apache.camel.processor.aggregate.AggregateProcessor;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.processor.aggregate.AggregateProcessor;
 import org.apache.camel.processor.aggregate.jdbc.JdbcAggregationRepository;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;
@@ -288,9 +288,8 @@ public final class MigrationRun {
 
     /**
      * A consumer holds one cursor fetch of narrow rows (about 160 bytes each in the driver; a COPY
-     * read holds one row), one read
-     * window's pivot (at most {@code MAX_CELLS} cells) and a 1 MB COPY buffer; the rest of the process
-     * needs about 64 MB. A heap capped below that fails late with OutOfMemoryError, so say so now.
+     * read holds one row), one read window's pivot (at most {@code MAX_CELLS} cells) and a 1 MB COPY
+     * buffer; the rest of the process needs about 64 MB. A heap capped below that fails late with OutOfMemoryError, so say so now.
      */
     private static void warnIfHeapTooSmall(Settings settings) {
         ReadMethod method = ReadMethod.of(settings);
