@@ -193,11 +193,9 @@ public final class Bench {
                 serverVersion = scalar(c, "SELECT current_setting('server_version')").toString();
             }
             generate();
-            warmChild = kinds.contains("bw") || kinds.contains("bwp") || kinds.contains("bwp0") ? new WarmChild(logDir.resolve("warm.log"), projectDir.resolve(o.jar), projectDir.resolve("bench/target/classes"),
-                    o.migratorJavaOpts, projectDir, password) : null;
+            warmChild = kinds.contains("bw") || kinds.contains("bwp") || kinds.contains("bwp0") ? warmChild("warm.log") : null;
             if (kinds.contains("bwf")) {
-                settledChild = new WarmChild(logDir.resolve("warm-settled.log"), projectDir.resolve(o.jar), projectDir.resolve("bench/target/classes"),
-                        o.migratorJavaOpts, projectDir, password);
+                settledChild = warmChild("warm-settled.log");
                 for (int run = 1; run <= SETTLING_RUNS; run++) {
                     log(String.format(Locale.ROOT, "settling %d/%d (bwf) %s", run, SETTLING_RUNS,
                             describe(migratorWarm(settledChild, "bwf_s" + run, url, o.chunkSizeText))));
@@ -273,6 +271,12 @@ public final class Bench {
             }
         }
         return 0;
+    }
+
+    /** A warm migrator JVM with the measured runs' JVM options, logging to {@code log} in the bench's log directory. */
+    private WarmChild warmChild(String log) throws java.io.IOException {
+        return new WarmChild(logDir.resolve(log), projectDir.resolve(o.jar), projectDir.resolve("bench/target/classes"), o.migratorJavaOpts,
+                projectDir, password);
     }
 
     /**

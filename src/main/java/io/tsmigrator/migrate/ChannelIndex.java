@@ -37,15 +37,29 @@ final class ChannelIndex {
             return -1;
         }
         if (integer) {
-            return byNumber.get(switch (length) {
-                case 2 -> ValueOrder.readShort(buffer, offset);
-                case 4 -> ValueOrder.readInt(buffer, offset);
-                default -> ValueOrder.readLong(buffer, offset);
-            });
+            return byNumber.get(number(buffer, offset, length));
         }
-        // text, varchar and char send their characters in the client encoding, UTF-8 for the driver
-        Integer index = byText.get(new String(buffer, offset, length, java.nio.charset.StandardCharsets.UTF_8));
+        Integer index = byText.get(text(buffer, offset, length));
         return index == null ? -1 : index;
+    }
+
+    /** A binary channel id as text, for messages. */
+    String describe(byte[] buffer, int offset, int length) {
+        return integer ? String.valueOf(number(buffer, offset, length)) : text(buffer, offset, length);
+    }
+
+    /** smallint, integer and bigint ids in their binary form, by their length. */
+    private static long number(byte[] buffer, int offset, int length) {
+        return switch (length) {
+            case 2 -> ValueOrder.readShort(buffer, offset);
+            case 4 -> ValueOrder.readInt(buffer, offset);
+            default -> ValueOrder.readLong(buffer, offset);
+        };
+    }
+
+    /** text, varchar and char send their characters in the client encoding, UTF-8 for the driver. */
+    private static String text(byte[] buffer, int offset, int length) {
+        return new String(buffer, offset, length, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** @param binary whether the driver received the column in binary (then its bytes are decoded here) */
@@ -53,11 +67,7 @@ final class ChannelIndex {
         if (integer && binary) {
             // getLong costs a logger check, a type switch and a range check per row, a fifth of the read loop
             byte[] id = rs.getBytes(column);
-            return id == null ? -1 : byNumber.get(switch (id.length) {
-                case 2 -> ValueOrder.readShort(id, 0);
-                case 4 -> ValueOrder.readInt(id, 0);
-                default -> ValueOrder.readLong(id, 0);
-            });
+            return id == null ? -1 : byNumber.get(number(id, 0, id.length));
         }
         if (integer) {
             long id = rs.getLong(column);

@@ -48,7 +48,7 @@ final class ChunkReader {
     private final int fetchSize;
     private final boolean copy;
     private final String sql;
-    private final String copyTemplate;
+    private final String queryTemplate;
     private final String formatSql;
     private final ChannelIndex index;
     private final int columns;
@@ -68,8 +68,7 @@ final class ChunkReader {
         this.sql = query("?", "?", "?", "?");
         // format() reads every % of the template: the query's own ones are doubled, the values' placeholders added after
         String value = "\u0000";
-        this.copyTemplate = ("COPY (" + query(value, value, value, value + "::" + channelArrayType()) + ") TO STDOUT (FORMAT binary)")
-                .replace("%", "%%").replace(value, "%L");
+        this.queryTemplate = query(value, value, value, value + "::" + channelArrayType()).replace("%", "%%").replace(value, "%L");
         String time = source.timeType().name();
         this.formatSql = "SELECT format(CAST(? AS text), CAST(? AS " + source.shipType().name() + "), CAST(? AS " + time + "), CAST(? AS " + time + ")"
                 + (filter.inQuery() ? ", CAST(? AS " + channelArrayType() + ")" : "") + ")";
@@ -215,7 +214,7 @@ final class ChunkReader {
 
         @Override
         void readWindow(Instant start, Instant end, WidePivot pivot) throws SQLException {
-            CopyOut out = copies.copyOut(copySql(statement, start, end));
+            CopyOut out = copies.copyOut("COPY (" + windowQuery(statement, start, end) + ") TO STDOUT (FORMAT binary)");
             byte[] row = out.readFromCopy();
             int p = row == null ? 0 : afterHeader(row);
             // one CopyData message per row (the first one also carries the file header), then the trailer's
@@ -240,19 +239,8 @@ final class ChunkReader {
             if (column >= 0) {
                 pivot.add(time, column, row, p + 4, valueLength);
             } else if (!filter.inMigrator()) {
-                addWithoutColumn(pivot, time, channelLength < 0, channelLength < 0 ? null : channelText(row, channelAt, channelLength));
+                addWithoutColumn(pivot, time, channelLength < 0, channelLength < 0 ? null : index.describe(row, channelAt, channelLength));
             }
-        }
-
-        private String channelText(byte[] row, int at, int length) {
-            if (!source.channelType().isInteger()) {
-                return new String(row, at, length, java.nio.charset.StandardCharsets.UTF_8);
-            }
-            return String.valueOf(switch (length) {
-                case 2 -> ValueOrder.readShort(row, at);
-                case 4 -> ValueOrder.readInt(row, at);
-                default -> ValueOrder.readLong(row, at);
-            });
         }
 
         private static int afterHeader(byte[] first) throws SQLException {
@@ -272,8 +260,7 @@ final class ChunkReader {
             String query;
             if (copy) {
                 try (PreparedStatement format = copyStatementFor(c, chunk.ship())) {
-                    String copySql = copySql(format, chunk.start(), chunk.end());
-                    query = copySql.substring("COPY (".length(), copySql.lastIndexOf(") TO STDOUT"));
+                    query = windowQuery(format, chunk.start(), chunk.end());
                 }
             } else {
                 query = sql;
@@ -292,11 +279,11 @@ final class ChunkReader {
         }
     }
 
-    /** The statement that makes a window's COPY, its template, ship and channels bound. */
+    /** The statement that writes a window's query for its COPY, the template, ship and channels bound. */
     private PreparedStatement copyStatementFor(Connection c, String ship) throws SQLException {
         PreparedStatement format = c.prepareStatement(formatSql);
         try {
-            format.setString(1, copyTemplate);
+            format.setString(1, queryTemplate);
             bindShipAndChannels(c, format, 2, 5, ship);
             return format;
         } catch (SQLException | RuntimeException e) {
@@ -305,8 +292,8 @@ final class ChunkReader {
         }
     }
 
-    /** A window's COPY statement, its values quoted by the server. */
-    private String copySql(PreparedStatement format, Instant start, Instant end) throws SQLException {
+    /** A window's query, its values quoted by the server. */
+    private String windowQuery(PreparedStatement format, Instant start, Instant end) throws SQLException {
         Times.bind(format, 3, start, source.timeType());
         Times.bind(format, 4, end, source.timeType());
         try (ResultSet rs = format.executeQuery()) {

@@ -289,7 +289,8 @@ public final class MigrationRun {
     /**
      * A consumer holds one cursor fetch of narrow rows (about 160 bytes each in the driver; a COPY
      * read holds one row), one read window's pivot (at most {@code MAX_CELLS} cells) and a 1 MB COPY
-     * buffer; the rest of the process needs about 64 MB. A heap capped below that fails late with OutOfMemoryError, so say so now.
+     * buffer; the rest of the process needs about 64 MB. A heap capped below that fails late with
+     * OutOfMemoryError, so say so now.
      */
     private static void warnIfHeapTooSmall(Settings settings) {
         ReadMethod method = ReadMethod.of(settings);
