@@ -45,8 +45,8 @@ import java.util.stream.IntStream;
  * start and stop included; (bc) {@code java -jar target/timeseries-migrator.jar run ...} as a fresh
  * process, timed from process start to exit; both also by their ledger (first chunk start to last
  * chunk end);</li>
- * <li>(bwf) (bw) in a second warm JVM whose JIT was stopped after {@link #SETTLING_RUNS} runs
- * (see {@link WarmMigrator}): a diagnostic of what the warm JVM's compiling costs each run, not a
+ * <li>(bwf) (bw) in a second warm JVM whose JIT was stopped after its settling runs (see
+ * {@link WarmMigrator}): a diagnostic of what the warm JVM's compiling still costs each run, not a
  * headline;</li>
  * <li>(bwp) (bw) through a loopback TCP proxy adding latency, when asked for.</li>
  * </ul>
@@ -55,8 +55,6 @@ import java.util.stream.IntStream;
 public final class Bench {
 
     private static final String BENCH_SCHEMA = "bench";
-    /** Runs the (bwf) JVM makes before its JIT is stopped: by then the hot path has long been compiled. */
-    static final int SETTLING_RUNS = 8;
     private static final int FIRST_SHIP = 1001;
     private static final int FIRST_CHANNEL = 101;
     private static final String START = "2024-01-01 00:00:00+00";
@@ -194,12 +192,12 @@ public final class Bench {
             }
             generate();
             warmChild = kinds.contains("bw") || kinds.contains("bwp") || kinds.contains("bwp0") ? warmChild("warm.log") : null;
+            if (warmChild != null) {
+                settle(warmChild, "bw");
+            }
             if (kinds.contains("bwf")) {
                 settledChild = warmChild("warm-settled.log");
-                for (int run = 1; run <= SETTLING_RUNS; run++) {
-                    log(String.format(Locale.ROOT, "settling %d/%d (bwf) %s", run, SETTLING_RUNS,
-                            describe(migratorWarm(settledChild, "bwf_s" + run, url, o.chunkSizeText))));
-                }
+                settle(settledChild, "bwf");
                 settledChild.freezeCompilation();
                 log("(bwf): the JIT of its JVM compiles nothing from now on");
             }
@@ -271,6 +269,21 @@ public final class Bench {
             }
         }
         return 0;
+    }
+
+    /**
+     * The settling runs of a warm JVM, checked like measured ones but not counted. Each run executes
+     * Camel's start once more (YAML parsing, bean introspection, the driver's statement parsing), and
+     * that code crosses the JIT's thresholds a little at a time: a young warm JVM compiled 0.2-1.3 s
+     * per run in its first 24 runs (single C2 compilations of pgjdbc's, snakeyaml's and Camel's largest
+     * methods of up to 0.8 s), ~0.3 s per run at runs 31-45. A long-lived process compiles that code
+     * once; without settling, the repetitions measure the compiling instead.
+     */
+    private void settle(WarmChild child, String figure) throws Exception {
+        for (int run = 1; run <= o.warmRuns; run++) {
+            log(String.format(Locale.ROOT, "settling %d/%d (%s) %s", run, o.warmRuns, figure,
+                    describe(migratorWarm(child, figure + "_s" + run, url, o.chunkSizeText))));
+        }
     }
 
     /** A warm migrator JVM with the measured runs' JVM options, logging to {@code log} in the bench's log directory. */
@@ -792,8 +805,9 @@ public final class Bench {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
         out.printf(Locale.ROOT, "data: %d ships x %d channels x %d s at 1 Hz, %.1f %% missing = %,d narrow rows -> %,d wide rows%n",
                 o.ships, o.channels, o.seconds, o.missing * 100, narrowRows, wideRows);
-        out.printf(Locale.ROOT, "chunk size %s (%d windows), parallelism %d, %d measured repetitions after %d warm-up; every wide table checked = SQL pivot%n",
-                o.chunkSizeText, windows.size(), o.parallelism, o.reps, o.warmup);
+        out.printf(Locale.ROOT, "chunk size %s (%d windows), parallelism %d, %d measured repetitions after %d warm-up"
+                + " (each warm JVM settled by %d runs first); every wide table checked = SQL pivot%n",
+                o.chunkSizeText, windows.size(), o.parallelism, o.reps, o.warmup, o.warmRuns);
         out.println("migrator JVM options: " + (o.migratorJavaOpts.isEmpty() ? "none (the JVM's own heap sizing)" : String.join(" ", o.migratorJavaOpts))
                 + (o.migratorPassThrough.isEmpty() ? "" : "; settings: " + String.join(" ", o.migratorPassThrough))
                 + (o.discoverChannels ? " (channels discovered by the migrator)" : ""));
@@ -807,7 +821,7 @@ public final class Bench {
         row(out, "(bw)  migrator run, warm JVM: Camel start to stop", by.get("bw"), Run::seconds);
         row(out, "(bw)  migrator run, warm JVM: ledger (1st chunk start to last end)", by.get("bw"), Run::ledgerSeconds);
         if (by.containsKey("bwf")) {
-            String settled = "(bwf) migrator run, warm JVM, its JIT stopped after " + SETTLING_RUNS + " runs";
+            String settled = "(bwf) migrator run, warm JVM, its JIT stopped after " + o.warmRuns + " runs";
             row(out, settled, by.get("bwf"), Run::seconds);
             row(out, settled + ": ledger", by.get("bwf"), Run::ledgerSeconds);
         }
@@ -863,7 +877,7 @@ public final class Bench {
         }
         out.println();
         if (warmRssKb >= 0) {
-            long warmRuns = (long) (o.warmup + o.reps) * (by.containsKey("bw") ? 1 : 0) + (long) (o.warmup + o.reps) * (by.containsKey("bwp") ? 1 : 0)
+            long warmRuns = o.warmRuns + (long) (o.warmup + o.reps) * (by.containsKey("bw") ? 1 : 0) + (long) (o.warmup + o.reps) * (by.containsKey("bwp") ? 1 : 0)
                     + (long) (o.warmup + o.reps) * (by.containsKey("bwp0") ? 1 : 0);
             out.printf(Locale.ROOT, "migrator peak RSS, warm JVM (VmHWM over its whole life, %d runs): %d MB%n", warmRuns, warmRssKb / 1024);
             if (by.containsKey("bw")) {

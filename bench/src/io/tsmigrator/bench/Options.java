@@ -18,6 +18,8 @@ final class Options {
               --missing=0.02          share of readings left out at random
               --reps=5                measured repetitions (median, min-max); one warm-up repetition runs first
               --warmup=1              warm-up repetitions (not counted)
+              --warm-runs=30          settling runs of each warm migrator JVM before the repetitions (not counted): a young
+                                      warm JVM compiles Camel's start code anew, run after run, for dozens of runs
               --chunk-size=PT1H       chunk window for (a) and the migrator
               --parallelism=2         threads/connections for (a) and migrator.parallelism
               --pivot-work-mem=256MB  work_mem of the session of the one-statement pivot (a'), so its hash aggregate does not spill
@@ -41,6 +43,7 @@ final class Options {
     double missing = 0.02;
     int reps = 5;
     int warmup = 1;
+    int warmRuns = 30;
     Duration chunkSize = Duration.ofHours(1);
     String chunkSizeText = "PT1H";
     int parallelism = 2;
@@ -99,6 +102,12 @@ final class Options {
                 }
                 case "reps" -> o.reps = positive(e.getKey(), v);
                 case "warmup" -> o.warmup = Integer.parseInt(v);
+                case "warm-runs" -> {
+                    o.warmRuns = Integer.parseInt(v);
+                    if (o.warmRuns < 0) {
+                        throw new IllegalArgumentException("--warm-runs must be 0 or more");
+                    }
+                }
                 case "chunk-size" -> {
                     o.chunkSize = Duration.parse(v);
                     o.chunkSizeText = v;
