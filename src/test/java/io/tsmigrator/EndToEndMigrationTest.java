@@ -1,11 +1,13 @@
 package io.tsmigrator;
 
+import io.tsmigrator.support.Await;
 import io.tsmigrator.support.Cli;
 import io.tsmigrator.support.Fleet;
 import io.tsmigrator.support.SqlPivot;
 import io.tsmigrator.support.TestDb;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -76,5 +78,26 @@ class EndToEndMigrationTest {
         assertEquals(0, db.count("SELECT count(*) FROM migrator.chunk WHERE status <> 'DONE'"));
         SqlPivot.assertWideEqualsPivot(db, SOURCE, WIDE, SqlPivot.ids(List.of(5, 50, 500)), SqlPivot.prefixed(List.of(5, 50, 500)));
         assertEquals(3, db.count("SELECT count(*) FROM migrator.ship_completion"));
+    }
+
+    /** The command line runs in the caller's JVM (tests, an embedding program): a run must not leave threads behind. */
+    @Test
+    void runsInOneJvmLeaveNoThreadBehind() {
+        TestDb db = new TestDb();
+        Fleet.create(db, SOURCE, SHIPS, List.of(1, 2, 3), 2);
+        assertEquals(0, Cli.run(db.runArgs()).exitCode());
+        long afterFirstRun = liveThreads();
+
+        for (int run = 2; run <= 4; run++) { // each migrates the whole fleet again, into a table of its own
+            Cli again = Cli.run(db.runArgs("--migrator.target.table=tenant.wide_" + run, "--migrator.control-schema=control_" + run));
+            assertEquals(0, again.exitCode(), again.toString());
+        }
+
+        Await.until("the threads of the later runs to end", Duration.ofSeconds(10), () -> liveThreads() <= afterFirstRun);
+    }
+
+    /** Live threads but those of the shared pool for background work, which grows with how much work overlaps and ends when idle. */
+    private static long liveThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && !t.getName().equals("migrator-background")).count();
     }
 }

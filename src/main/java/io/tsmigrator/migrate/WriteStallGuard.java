@@ -22,18 +22,30 @@ final class WriteStallGuard {
     private static final Logger LOG = LoggerFactory.getLogger(WriteStallGuard.class);
     private static final Executor ABORT_INLINE = Runnable::run;
 
-    private final ScheduledThreadPoolExecutor timer;
+    /**
+     * One timer for the process, whose thread ends when no write has been armed for a while: a timer
+     * per guard left a thread behind at the end of every run in a JVM that runs several (tests, the
+     * bench's warm JVM: one more thread and its stack per run).
+     */
+    private static final ScheduledThreadPoolExecutor TIMER = timer();
+
     private final long timeoutMillis;
 
     /** @param timeout zero disables the guard */
     WriteStallGuard(Duration timeout) {
         this.timeoutMillis = timeout.toMillis();
-        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+    }
+
+    private static ScheduledThreadPoolExecutor timer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "migrator-write-stall-guard");
             t.setDaemon(true);
             return t;
         });
         timer.setRemoveOnCancelPolicy(true);
+        timer.setKeepAliveTime(10, TimeUnit.SECONDS);
+        timer.allowCoreThreadTimeOut(true);
+        return timer;
     }
 
     /** Arms the guard for one write; close the returned handle when the write returns. */
@@ -41,7 +53,7 @@ final class WriteStallGuard {
         if (timeoutMillis <= 0) {
             return () -> { };
         }
-        ScheduledFuture<?> abort = timer.schedule(() -> {
+        ScheduledFuture<?> abort = TIMER.schedule(() -> {
             LOG.warn("a write to the target stalled for {} ms; aborting the connection", timeoutMillis);
             try {
                 connection.abort(ABORT_INLINE);
