@@ -4,6 +4,7 @@ import io.tsmigrator.source.ColumnType;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,7 @@ final class ChannelIndex {
             }
         }
         long[] ids = integer ? channels.stream().mapToLong(Long::parseLong).toArray() : new long[0];
-        this.lowest = java.util.Arrays.stream(ids).min().orElse(0);
+        this.lowest = Arrays.stream(ids).min().orElse(0);
         this.dense = denseTable(ids, lowest);
     }
 
@@ -45,13 +46,13 @@ final class ChannelIndex {
      * an array indexed by id beats the hash map there (a seventh of the COPY read loop's samples).
      */
     private static int[] denseTable(long[] ids, long lowest) {
-        long highest = java.util.Arrays.stream(ids).max().orElse(0);
+        long highest = Arrays.stream(ids).max().orElse(0);
         long span = highest - lowest; // negative when it overflows
         if (ids.length == 0 || span < 0 || span >= Math.max(1024L, (long) ids.length * DENSE_SPREAD)) {
             return null;
         }
         int[] table = new int[(int) span + 1];
-        java.util.Arrays.fill(table, -1);
+        Arrays.fill(table, -1);
         for (int i = 0; i < ids.length; i++) {
             int at = (int) (ids[i] - lowest);
             if (table[at] < 0) { // the first of a repeated id, as the map keeps it
