@@ -19,6 +19,7 @@ final class ChannelIndex {
     private static final int DENSE_SPREAD = 8;
 
     private final boolean integer;
+    /** Integer ids spread too far for {@link #dense}; null otherwise. */
     private final LongIntMap byNumber;
     private final Map<String, Integer> byText;
     /** Column by {@code id - lowest}, -1 where no channel; null when the ids are spread too far for a table. */
@@ -27,18 +28,18 @@ final class ChannelIndex {
 
     ChannelIndex(List<String> channels, ColumnType type) {
         this.integer = type.isInteger();
-        this.byNumber = integer ? new LongIntMap(channels.size()) : null;
-        this.byText = integer ? null : new HashMap<>();
-        for (int i = 0; i < channels.size(); i++) {
-            if (integer) {
-                byNumber.getOrPut(Long.parseLong(channels.get(i)), i);
-            } else {
-                byText.put(channels.get(i), i);
-            }
-        }
         long[] ids = integer ? channels.stream().mapToLong(Long::parseLong).toArray() : new long[0];
         this.lowest = Arrays.stream(ids).min().orElse(0);
         this.dense = denseTable(ids, lowest);
+        this.byNumber = integer && dense == null ? new LongIntMap(ids.length) : null;
+        this.byText = integer ? null : new HashMap<>();
+        for (int i = 0; i < channels.size(); i++) {
+            if (byNumber != null) {
+                byNumber.getOrPut(ids[i], i);
+            } else if (!integer) {
+                byText.put(channels.get(i), i);
+            }
+        }
     }
 
     /**

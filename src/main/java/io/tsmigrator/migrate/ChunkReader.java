@@ -80,8 +80,13 @@ final class ChunkReader {
                 + (filter.inQuery() ? " AND " + source.channel() + " = ANY (" + channels + ")" : "");
     }
 
+    /** The type channel ids are bound as: bigint for every integer type, text otherwise. */
+    private String channelElementType() {
+        return source.channelType().isInteger() ? "int8" : "text";
+    }
+
     private String channelArrayType() {
-        return source.channelType().isInteger() ? "int8[]" : "text[]";
+        return channelElementType() + "[]";
     }
 
     /** The read windows of [start, end), sized for this reader's way of reading. */
@@ -306,7 +311,7 @@ final class ChunkReader {
         ps.setString(shipAt, ship);
         if (filter.inQuery()) {
             List<String> channels = filter.channels();
-            ps.setArray(channelsAt, c.createArrayOf(source.channelType().isInteger() ? "int8" : "text",
+            ps.setArray(channelsAt, c.createArrayOf(channelElementType(),
                     source.channelType().isInteger() ? channels.stream().map(Long::valueOf).toArray() : channels.toArray()));
         }
     }
