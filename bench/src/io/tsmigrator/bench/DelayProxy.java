@@ -25,6 +25,15 @@ final class DelayProxy implements AutoCloseable {
 
     private static final byte[] EOF = new byte[0];
 
+    /**
+     * A read this large is part of a stream (PostgreSQL sends a COPY or a result set in 8 kB
+     * pieces): the reader then waits this long before reading on, so that it takes one large piece
+     * instead of a wake-up per 8 kB. Stamped when read, those bytes are delayed by at most this much
+     * more than the latency: never less. A short read (a query, a reply) is read on at once.
+     */
+    private static final int STREAMING_READ_BYTES = 8192;
+    private static final long COALESCE_NANOS = 300_000;
+
     private final ServerSocket server;
     private final InetSocketAddress upstream;
     private final long delayNanos;
@@ -85,6 +94,9 @@ final class DelayProxy implements AutoCloseable {
                         byte[] copy = new byte[n];
                         System.arraycopy(buf, 0, copy, 0, n);
                         queue.put(new Packet(System.nanoTime() + delayNanos, copy));
+                        if (n >= STREAMING_READ_BYTES) {
+                            LockSupport.parkNanos(COALESCE_NANOS);
+                        }
                     }
                 }
             } catch (IOException | InterruptedException e) {
