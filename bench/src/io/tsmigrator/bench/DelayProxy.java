@@ -17,7 +17,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A tiny TCP proxy that adds a fixed one-way latency: it listens on 127.0.0.1 and forwards every
  * connection to a loopback upstream (the database), delaying each chunk of bytes by {@code delayMs}
- * in each direction. Bandwidth is not limited: a reader thread timestamps what arrives and a writer
+ * in each direction (bytes that stream in, by up to {@link #COALESCE_NANOS} more). Bandwidth is not limited: a reader thread timestamps what arrives and a writer
  * thread sends it on once its delay has passed, so several chunks can be "on the wire" at once, as on
  * a real link with that latency (a round trip costs 2 × delay).
  */
@@ -27,11 +27,13 @@ final class DelayProxy implements AutoCloseable {
 
     /**
      * A read this large is part of a stream (PostgreSQL sends a COPY or a result set in 8 kB
-     * pieces): the reader then waits this long before reading on, so that it takes one large piece
-     * instead of a wake-up per 8 kB. Stamped when read, those bytes are delayed by at most this much
-     * more than the latency: never less. A short read (a query, a reply) is read on at once.
+     * pieces): the reader then waits {@link #COALESCE_NANOS} before reading on, so that it takes
+     * what arrived meanwhile in one piece instead of waking itself and the writer per 8 kB (the
+     * proxy's CPU is taken from the two cores the migrator and the database share). A short read (a
+     * query, a reply) is followed by the next read at once.
      */
     private static final int STREAMING_READ_BYTES = 8192;
+    /** Bytes are stamped when read: a streamed byte is delayed by up to this much more than the latency, never less. */
     private static final long COALESCE_NANOS = 300_000;
 
     private final ServerSocket server;
