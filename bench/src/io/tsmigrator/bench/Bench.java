@@ -877,8 +877,8 @@ public final class Bench {
         }
         out.println();
         if (warmRssKb >= 0) {
-            long warmRuns = o.warmRuns + (long) (o.warmup + o.reps) * (by.containsKey("bw") ? 1 : 0) + (long) (o.warmup + o.reps) * (by.containsKey("bwp") ? 1 : 0)
-                    + (long) (o.warmup + o.reps) * (by.containsKey("bwp0") ? 1 : 0);
+            // the warm JVM runs (bw), (bwp) and (bwp0), each warm-up and repetition, after its settling runs
+            long warmRuns = o.warmRuns + (long) (o.warmup + o.reps) * java.util.stream.Stream.of("bw", "bwp", "bwp0").filter(by::containsKey).count();
             out.printf(Locale.ROOT, "migrator peak RSS, warm JVM (VmHWM over its whole life, %d runs): %d MB%n", warmRuns, warmRssKb / 1024);
             if (by.containsKey("bw")) {
                 // The JIT compilers still compile start-up code (YAML parser, bean introspection) that every run executes once.

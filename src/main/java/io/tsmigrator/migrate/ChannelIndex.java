@@ -31,15 +31,24 @@ final class ChannelIndex {
         long[] ids = integer ? channels.stream().mapToLong(Long::parseLong).toArray() : new long[0];
         this.lowest = Arrays.stream(ids).min().orElse(0);
         this.dense = denseTable(ids, lowest);
-        this.byNumber = integer && dense == null ? new LongIntMap(ids.length) : null;
-        this.byText = integer ? null : new HashMap<>();
-        for (int i = 0; i < channels.size(); i++) {
-            if (byNumber != null) {
-                byNumber.getOrPut(ids[i], i);
-            } else if (!integer) {
-                byText.put(channels.get(i), i);
-            }
+        this.byNumber = integer && dense == null ? numberMap(ids) : null;
+        this.byText = integer ? null : textMap(channels);
+    }
+
+    private static LongIntMap numberMap(long[] ids) {
+        LongIntMap map = new LongIntMap(ids.length);
+        for (int i = 0; i < ids.length; i++) {
+            map.getOrPut(ids[i], i);
         }
+        return map;
+    }
+
+    private static Map<String, Integer> textMap(List<String> channels) {
+        Map<String, Integer> map = new HashMap<>();
+        for (int i = 0; i < channels.size(); i++) {
+            map.put(channels.get(i), i);
+        }
+        return map;
     }
 
     /**
@@ -71,6 +80,11 @@ final class ChannelIndex {
         return byNumber.get(id);
     }
 
+    private int columnOfText(String id) {
+        Integer index = id == null ? null : byText.get(id);
+        return index == null ? -1 : index;
+    }
+
     /** The column of a channel id in its binary form ({@code length} -1 for NULL), as binary COPY sends it. */
     int columnOf(byte[] buffer, int offset, int length) {
         if (length < 0) {
@@ -79,8 +93,7 @@ final class ChannelIndex {
         if (integer) {
             return columnOfNumber(number(buffer, offset, length));
         }
-        Integer index = byText.get(text(buffer, offset, length));
-        return index == null ? -1 : index;
+        return columnOfText(text(buffer, offset, length));
     }
 
     /** A binary channel id as text, for messages. */
@@ -113,8 +126,6 @@ final class ChannelIndex {
             long id = rs.getLong(column);
             return rs.wasNull() ? -1 : columnOfNumber(id);
         }
-        String id = rs.getString(column);
-        Integer index = id == null ? null : byText.get(id);
-        return index == null ? -1 : index;
+        return columnOfText(rs.getString(column));
     }
 }
