@@ -184,6 +184,10 @@ public final class Bench {
         }
         if (!o.only.isEmpty()) {
             kinds.retainAll(o.only);
+        } else {
+            // once the warm JVMs have settled, their JIT compiles ~0.01-0.05 s per run: freezing it tells nothing new,
+            // and its JVM's settling would add minutes
+            kinds.remove("bwf");
         }
         try {
             String serverVersion;
@@ -276,8 +280,9 @@ public final class Bench {
      * Camel's start once more (YAML parsing, bean introspection, the driver's statement parsing), and
      * that code crosses the JIT's thresholds a little at a time: a young warm JVM compiled 0.2-1.3 s
      * per run in its first 24 runs (single C2 compilations of pgjdbc's, snakeyaml's and Camel's largest
-     * methods of up to 0.8 s), ~0.3 s per run at runs 31-45. A long-lived process compiles that code
-     * once; without settling, the repetitions measure the compiling instead.
+     * methods of up to 0.8 s), 0.27 s per run at runs 16-30, 0.16 at runs 46-60, 0.07 at runs 91-120
+     * and 0.03 at runs 121-150. A long-lived process compiles that code once; without settling, the
+     * repetitions measure the compiling instead.
      */
     private void settle(WarmChild child, String figure) throws Exception {
         for (int run = 1; run <= o.warmRuns; run++) {

@@ -16,14 +16,14 @@ final class Options {
               --channels=93           channels per ship (ids 101..)
               --seconds=7200          seconds of 1 Hz readings per ship
               --missing=0.02          share of readings left out at random
-              --reps=5                measured repetitions (median, min-max); one warm-up repetition runs first
+              --reps=7                measured repetitions (median, min-max); one warm-up repetition runs first
               --warmup=1              warm-up repetitions (not counted)
-              --warm-runs=30          settling runs of each warm migrator JVM before the repetitions (not counted): a young
-                                      warm JVM compiles Camel's start code anew, run after run, for dozens of runs
+              --warm-runs=150         settling runs of each warm migrator JVM before the repetitions (not counted): a young
+                                      warm JVM compiles Camel's start code anew, run after run, for ~150 runs
               --chunk-size=PT1H       chunk window for (a) and the migrator
               --parallelism=2         threads/connections for (a) and migrator.parallelism
               --pivot-work-mem=256MB  work_mem of the session of the one-statement pivot (a'), so its hash aggregate does not spill
-              --only=bw,bwp           measure only these figures (a1, aN, ap, api, bw, bwf, bc, bwp, bwp0; default: all)
+              --only=bw,bwp           measure only these figures (a1, aN, ap, api, bw, bwf, bc, bwp, bwp0; default: all but bwf)
               --proxy-latency-ms=N    also run the migrator through a loopback TCP proxy adding N ms per direction
                                       (bwp), and through the same proxy without delay (bwp0)
               --rss-sweep             also run the migrator (cold) at PT15M and at PT6H, with those JVM options and with none, and print peak RSS
@@ -41,9 +41,9 @@ final class Options {
     int channels = 93;
     int seconds = 7200;
     double missing = 0.02;
-    int reps = 5;
+    int reps = 7;
     int warmup = 1;
-    int warmRuns = 30;
+    int warmRuns = 150;
     Duration chunkSize = Duration.ofHours(1);
     String chunkSizeText = "PT1H";
     int parallelism = 2;
