@@ -185,7 +185,7 @@ public final class Bench {
         if (!o.only.isEmpty()) {
             kinds.retainAll(o.only);
         } else {
-            // once the warm JVMs have settled, their JIT compiles ~0.01-0.05 s per run: freezing it tells nothing new,
+            // once the warm JVMs have settled, their JIT compiles ~0.02-0.08 s per run: freezing it tells nothing new,
             // and its JVM's settling would add minutes
             kinds.remove("bwf");
         }
