@@ -29,6 +29,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * Throughput benchmark of the migrator against the server-side SQL pivot. See the section
@@ -883,7 +884,7 @@ public final class Bench {
         out.println();
         if (warmRssKb >= 0) {
             // the warm JVM runs (bw), (bwp) and (bwp0), each warm-up and repetition, after its settling runs
-            long warmRuns = o.warmRuns + (long) (o.warmup + o.reps) * java.util.stream.Stream.of("bw", "bwp", "bwp0").filter(by::containsKey).count();
+            long warmRuns = o.warmRuns + (long) (o.warmup + o.reps) * Stream.of("bw", "bwp", "bwp0").filter(by::containsKey).count();
             out.printf(Locale.ROOT, "migrator peak RSS, warm JVM (VmHWM over its whole life, %d runs): %d MB%n", warmRuns, warmRssKb / 1024);
             if (by.containsKey("bw")) {
                 // The JIT compilers still compile start-up code (YAML parser, bean introspection) that every run executes once.

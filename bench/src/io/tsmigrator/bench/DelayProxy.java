@@ -17,9 +17,10 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A tiny TCP proxy that adds a fixed one-way latency: it listens on 127.0.0.1 and forwards every
  * connection to a loopback upstream (the database), delaying each chunk of bytes by {@code delayMs}
- * in each direction (bytes that stream in, by up to {@link #COALESCE_NANOS} more). Bandwidth is not limited: a reader thread timestamps what arrives and a writer
- * thread sends it on once its delay has passed, so several chunks can be "on the wire" at once, as on
- * a real link with that latency (a round trip costs 2 × delay).
+ * in each direction (bytes that stream in, by up to {@link #COALESCE_NANOS} more). Bandwidth is not
+ * limited: a reader thread timestamps what arrives and a writer thread sends it on once its delay has
+ * passed, so several chunks can be "on the wire" at once, as on a real link with that latency (a round
+ * trip costs 2 × delay).
  */
 final class DelayProxy implements AutoCloseable {
 
