@@ -1,0 +1,60 @@
+package io.tsmigrator.db;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.tsmigrator.config.Settings;
+import io.tsmigrator.config.SettingsLoader;
+import io.tsmigrator.support.TestDb;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The chunk pools open all their connections from the start; the bookkeeping pools open two and
+ * one, and still serve as many borrowers at once as their full size.
+ */
+class PoolSizesTest {
+
+    @Test
+    void bookkeepingPoolsOpenFewConnectionsAtStartAndGrowToTheirFullSizeWhenAsked() throws SQLException {
+        TestDb db = new TestDb();
+        Settings settings = SettingsLoader.load(Map.of(Settings.SOURCE_URL, db.url(), Settings.SOURCE_USERNAME, TestDb.USER,
+                Settings.PARALLELISM, "3"), Map.of(), new Properties());
+        try (Pools pools = new Pools(settings)) {
+            assertSizes(pools.read(), 3, 3);
+            assertSizes(pools.write(), 3, 3);
+            assertSizes(pools.control(), Pools.BOOKKEEPING_MIN_IDLE, Pools.controlPoolSize(3));
+            assertSizes(pools.aggregation(), 1, Pools.AGGREGATION_POOL_SIZE);
+
+            // every connection the budget counts on can be held at once
+            assertEquals(Pools.controlPoolSize(3), holdAtOnce(pools.control(), Pools.controlPoolSize(3)));
+            assertEquals(Pools.AGGREGATION_POOL_SIZE, holdAtOnce(pools.aggregation(), Pools.AGGREGATION_POOL_SIZE));
+        }
+    }
+
+    private static void assertSizes(HikariDataSource pool, int minimumIdle, int maximum) {
+        assertEquals(minimumIdle, pool.getMinimumIdle(), pool.getPoolName() + " connections kept open");
+        assertEquals(maximum, pool.getMaximumPoolSize(), pool.getPoolName() + " size");
+    }
+
+    /** Borrows {@code n} connections without giving any back; returns how many the pool counts in use then. */
+    private static int holdAtOnce(HikariDataSource pool, int n) throws SQLException {
+        List<Connection> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                held.add(pool.getConnection());
+            }
+            return pool.getHikariPoolMXBean().getActiveConnections();
+        } finally {
+            for (Connection c : held) {
+                c.close();
+            }
+        }
+    }
+}
