@@ -75,7 +75,10 @@ class FaultInjectionTest {
         // 93 channels at 1 Hz, as on the ships: writing 3 hours of wide rows takes well over the limit
         List<Integer> channels = java.util.stream.IntStream.rangeClosed(1, 93).boxed().toList();
         Fleet.create(db, SOURCE, "integer", "integer", "timestamptz", "double precision", List.of(1, 2), channels, 3, 1);
-        db.execute("CREATE ROLE slow_role LOGIN SUPERUSER", "ALTER ROLE slow_role SET statement_timeout = '60ms'");
+        // A chunk's write COPY is open while its window is read, so the limit holds a whole chunk. At
+        // 60 ms, 10 s windows (the smallest) were dead-lettered in one CI run of 2026-12-02, on a
+        // machine whose speed swings by half within seconds; 150 ms still cuts the 3-hour chunks many times.
+        db.execute("CREATE ROLE slow_role LOGIN SUPERUSER", "ALTER ROLE slow_role SET statement_timeout = '150ms'");
         // with a limit this low, channel discovery (no channel index here) would be cut too: name them
         List<String> args = new ArrayList<>(db.runArgs("--migrator.chunk-size=PT3H", "--migrator.min-chunk-size=PT10S",
                 "--migrator.channels=" + String.join(",", SqlPivot.ids(channels))));
