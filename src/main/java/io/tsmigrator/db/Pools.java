@@ -79,9 +79,10 @@ public final class Pools implements AutoCloseable {
 
     /**
      * Connections the bookkeeping pool keeps open from the start; it opens more, up to its size, only
-     * when that many are asked for at once. A run rarely uses more than two at a time, and every
-     * backend costs the server a process start (13 ms of CPU on the build machine) at the start of a
-     * run, when the routes are loading and the DDL runs on the same cores. The chunk pools stay fixed.
+     * when that many are asked for at once (in the bench's runs it grows to about four). Every backend
+     * is a process the server starts (a new connection takes ~13 ms on the build machine), and at the
+     * start of a run that work shares the cores with the route loading and the DDL. The chunk pools
+     * stay fixed: a chunk never waits for a connection to be set up.
      */
     static final int BOOKKEEPING_MIN_IDLE = 2;
 
