@@ -40,8 +40,8 @@ public final class Pools implements AutoCloseable {
         // chunks stream through these connections: take each stream in large pieces, not one wake-up per 8 kB
         readConfig.addDataSourceProperty("socketFactory", CoalescingSocketFactory.class.getName());
         this.read = new HikariDataSource(readConfig);
-        this.write = create("migrator-write", settings.targetUrl(), settings.targetUsername(), settings.targetPassword(),
-                parallelism, false, false, settings);
+        this.write = new HikariDataSource(config("migrator-write", settings.targetUrl(), settings.targetUsername(),
+                settings.targetPassword(), parallelism, false, false, settings));
         HikariConfig controlConfig = config("migrator-control", settings.targetUrl(), settings.targetUsername(), settings.targetPassword(),
                 controlPoolSize(parallelism), true, false, settings);
         controlConfig.setMinimumIdle(BOOKKEEPING_MIN_IDLE);
@@ -114,11 +114,6 @@ public final class Pools implements AutoCloseable {
     /** Target connections whose search path is the control schema. */
     public HikariDataSource aggregation() {
         return aggregation;
-    }
-
-    private static HikariDataSource create(String name, String url, String user, String password, int size,
-                                           boolean autoCommit, boolean readOnly, Settings settings) {
-        return new HikariDataSource(config(name, url, user, password, size, autoCommit, readOnly, settings));
     }
 
     private static HikariConfig config(String name, String url, String user, String password, int size,
