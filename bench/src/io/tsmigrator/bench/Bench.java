@@ -193,7 +193,9 @@ public final class Bench {
         try {
             String serverVersion;
             try (Connection c = connect()) {
-                serverVersion = scalar(c, "SELECT current_setting('server_version')").toString();
+                // huge pages decide what a backend's first touch of a shared buffer costs, which on some VMs is most of a read
+                serverVersion = scalar(c, "SELECT current_setting('server_version') || ', shared_buffers ' || current_setting('shared_buffers')"
+                        + " || coalesce(', huge pages ' || current_setting('huge_pages_status', true), '')").toString();
             }
             generate();
             warmChild = kinds.contains("bw") || kinds.contains("bwp") || kinds.contains("bwp0") ? warmChild("warm.log") : null;

@@ -2,6 +2,7 @@ package io.tsmigrator.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.util.DriverDataSource;
 import io.tsmigrator.config.Settings;
 
 import java.sql.Connection;
@@ -32,8 +33,17 @@ public final class Pools implements AutoCloseable {
     private final HikariDataSource write;
     private final HikariDataSource control;
     private final HikariDataSource aggregation;
+    private final FirstConnectionGiven firstControl;
 
     public Pools(Settings settings) {
+        this(settings, null);
+    }
+
+    /**
+     * @param firstControl a connection from {@link #openControlConnection}, which becomes the control
+     *                     pool's first (null: the pool opens its own)
+     */
+    public Pools(Settings settings, Connection firstControl) {
         int parallelism = settings.parallelism();
         HikariConfig readConfig = config("migrator-read", settings.sourceUrl(), settings.sourceUsername(), settings.sourcePassword(),
                 parallelism, false, true, settings);
@@ -42,9 +52,9 @@ public final class Pools implements AutoCloseable {
         this.read = new HikariDataSource(readConfig);
         this.write = new HikariDataSource(config("migrator-write", settings.targetUrl(), settings.targetUsername(),
                 settings.targetPassword(), parallelism, false, false, settings));
-        HikariConfig controlConfig = config("migrator-control", settings.targetUrl(), settings.targetUsername(), settings.targetPassword(),
-                controlPoolSize(parallelism), true, false, settings);
-        controlConfig.setMinimumIdle(BOOKKEEPING_MIN_IDLE);
+        HikariConfig controlConfig = controlConfig(settings);
+        this.firstControl = firstControl == null ? null : new FirstConnectionGiven(driver(controlConfig), firstControl);
+        controlConfig.setDataSource(this.firstControl);
         this.control = new HikariDataSource(controlConfig);
         // camel-sql's JdbcAggregationRepository takes no schema-qualified table name, so its
         // connections find the control schema through their search path.
@@ -56,6 +66,26 @@ public final class Pools implements AutoCloseable {
         for (HikariDataSource pool : List.of(read, write, control, aggregation)) {
             openFirstConnection(pool);
         }
+    }
+
+    /**
+     * Opens a connection exactly like the control pool's (same URL, credentials and driver
+     * properties), for the run to measure its connection budget on and then hand to the pool.
+     */
+    public static Connection openControlConnection(Settings settings) throws SQLException {
+        return driver(controlConfig(settings)).getConnection();
+    }
+
+    private static HikariConfig controlConfig(Settings settings) {
+        HikariConfig config = config("migrator-control", settings.targetUrl(), settings.targetUsername(), settings.targetPassword(),
+                controlPoolSize(settings.parallelism()), true, false, settings);
+        config.setMinimumIdle(BOOKKEEPING_MIN_IDLE);
+        return config;
+    }
+
+    /** What HikariCP itself opens connections with, given a JDBC URL. */
+    private static DriverDataSource driver(HikariConfig config) {
+        return new DriverDataSource(config.getJdbcUrl(), null, config.getDataSourceProperties(), config.getUsername(), config.getPassword());
     }
 
     /**
@@ -197,6 +227,9 @@ public final class Pools implements AutoCloseable {
     @Override
     public void close() {
         closeSideBySide(List.of(read, write, control, aggregation));
+        if (firstControl != null) {
+            firstControl.discard();
+        }
     }
 
     /**

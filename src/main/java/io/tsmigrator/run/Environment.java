@@ -61,21 +61,23 @@ public final class Environment implements AutoCloseable {
                     Settings.SOURCE_PASSWORD, ""));
         }
         Pools pools = null;
+        Connection control = null;
         List<ConnectionBudget> budgets = new ArrayList<>();
         try {
             int parallelism = settings.parallelism();
             boolean oneDatabase = sameDatabase(settings);
-            int targetNeeds = Pools.connectionsNeeded(parallelism) - parallelism;
-            try (Connection source = connect(settings, Settings.SOURCE_URL, settings.sourceUrl(), settings.sourceUsername(), settings.sourcePassword())) {
-                budgets.add(budget(source, oneDatabase ? Pools.connectionsNeeded(parallelism) : parallelism,
-                        oneDatabase ? "source and target" : "source", parallelism, enforceBudget));
-            }
-            if (!oneDatabase) {
-                try (Connection target = connect(settings, Settings.TARGET_URL, settings.targetUrl(), settings.targetUsername(), settings.targetPassword())) {
-                    budgets.add(budget(target, targetNeeds, "target", parallelism, enforceBudget));
+            if (!oneDatabase || !sameCredentials(settings)) {
+                try (Connection source = connect(settings, Settings.SOURCE_URL, settings.sourceUrl(), settings.sourceUsername(), settings.sourcePassword())) {
+                    if (!oneDatabase) {
+                        budgets.add(budget(source, parallelism, "source", parallelism, enforceBudget));
+                    }
                 }
             }
-            pools = new Pools(settings);
+            // the target's budget is measured on what becomes the control pool's first connection
+            control = controlConnection(settings);
+            budgets.add(budget(control, oneDatabase ? Pools.connectionsNeeded(parallelism) : Pools.connectionsNeeded(parallelism) - parallelism,
+                    oneDatabase ? "source and target" : "target", parallelism, enforceBudget));
+            pools = new Pools(settings, control);
             if (embedded != null) {
                 long rows = DemoFleet.create(pools.control(), settings.demoShips(), settings.demoHours());
                 LOG.info("demo fleet ready: {} narrow rows in tenant.tbl_data_timeseries", rows);
@@ -83,6 +85,8 @@ public final class Environment implements AutoCloseable {
         } catch (RuntimeException | SQLException e) {
             if (pools != null) {
                 pools.close();
+            } else if (control != null) {
+                control.close();
             }
             if (embedded != null) {
                 embedded.close();
@@ -96,8 +100,28 @@ public final class Environment implements AutoCloseable {
         return enforce ? ConnectionBudget.check(c, needed, what, parallelism) : ConnectionBudget.measure(c, needed, what, parallelism);
     }
 
+    /** Whether the source is read as the same role as the target is written: one connection then checks both. */
+    private static boolean sameCredentials(Settings settings) {
+        return settings.sourceUsername().equals(settings.targetUsername()) && settings.sourcePassword().equals(settings.targetPassword());
+    }
+
     private static boolean sameDatabase(Settings settings) {
         return settings.raw(Settings.TARGET_URL).isEmpty() || settings.targetUrl().equals(settings.sourceUrl());
+    }
+
+    /** The control pool's first connection, opened before the pool so that an unreachable target fails here, in one line. */
+    private static Connection controlConnection(Settings settings) {
+        // with no target URL of its own, the target is the source's database
+        String key = settings.raw(Settings.TARGET_URL).isEmpty() ? Settings.SOURCE_URL : Settings.TARGET_URL;
+        try {
+            return Pools.openControlConnection(settings);
+        } catch (SQLException e) {
+            throw cannotConnect(key, settings.targetUrl(), e);
+        }
+    }
+
+    private static InvalidSettingException cannotConnect(String key, String url, SQLException e) {
+        return new InvalidSettingException(key + "='" + Secrets.redactUrl(url) + "': cannot connect: " + Secrets.scrub(rootMessage(e)));
     }
 
     /** One direct connection, so an unreachable server fails in the connect timeout, not the pool's. */
@@ -115,7 +139,7 @@ public final class Environment implements AutoCloseable {
         try {
             return java.sql.DriverManager.getConnection(url, props);
         } catch (SQLException e) {
-            throw new InvalidSettingException(key + "='" + Secrets.redactUrl(url) + "': cannot connect: " + Secrets.scrub(rootMessage(e)));
+            throw cannotConnect(key, url, e);
         }
     }
 
