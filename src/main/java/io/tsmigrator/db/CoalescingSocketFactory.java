@@ -88,6 +88,20 @@ public final class CoalescingSocketFactory extends SocketFactory {
 
         private Input input;
         private OutputStream output;
+        // pgjdbc asks whether the socket is closed once for every row a COPY sends; the JDK's answer
+        // takes the socket's close lock each time
+        private volatile boolean closed;
+
+        @Override
+        public void close() throws IOException {
+            closed = true;
+            super.close();
+        }
+
+        @Override
+        public boolean isClosed() {
+            return closed;
+        }
 
         @Override
         public synchronized InputStream getInputStream() throws IOException {

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The read pool's sockets take a streamed result in large pieces, and a request's reply without a pause. */
@@ -90,7 +91,9 @@ class CoalescingSocketFactoryTest {
                 rs.next();
                 assertEquals(42, rs.getInt(1));
             }
+            assertFalse(CountingFactory.last.isClosed(), "open while the connection is");
         }
+        assertTrue(CountingFactory.last.isClosed(), "closed with the connection (pgjdbc asks before every COPY row)");
         assertEquals(400001, rows, "a message per row (the first one also carries the header), then the trailer's");
         int reads = CountingFactory.reads.get();
         // Measured here: ~36 kB a read with the pause, 11-13 kB without it. The bound is the server's
@@ -103,13 +106,14 @@ class CoalescingSocketFactoryTest {
     public static final class CountingFactory extends javax.net.SocketFactory {
 
         static final AtomicInteger reads = new AtomicInteger();
+        static volatile java.net.Socket last;
 
         public CountingFactory() {
         }
 
         @Override
         public java.net.Socket createSocket() {
-            return new CoalescingSocketFactory.CoalescingSocket() {
+            last = new CoalescingSocketFactory.CoalescingSocket() {
                 @Override
                 InputStream socketInput() throws IOException {
                     InputStream in = super.socketInput();
@@ -133,6 +137,7 @@ class CoalescingSocketFactoryTest {
                     };
                 }
             };
+            return last;
         }
 
         @Override
