@@ -1,7 +1,6 @@
 package io.tsmigrator.db;
 
 import io.tsmigrator.config.Settings;
-import io.tsmigrator.config.SettingsLoader;
 import io.tsmigrator.support.TestDb;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +11,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -27,8 +25,7 @@ class FirstControlConnectionTest {
     @Test
     void theBudgetsConnectionServesTheControlPoolWithThePoolsSessionSettings() throws SQLException {
         TestDb db = new TestDb();
-        Settings settings = SettingsLoader.load(Map.of(Settings.SOURCE_URL, db.url(), Settings.SOURCE_USERNAME, TestDb.USER,
-                Settings.STATEMENT_TIMEOUT, "PT7M"), Map.of(), new Properties());
+        Settings settings = db.settings(Map.of(Settings.STATEMENT_TIMEOUT, "PT7M"));
         Connection given = Pools.openControlConnection(settings);
         int givenPid = pid(given);
         try (Pools pools = new Pools(settings, given)) {

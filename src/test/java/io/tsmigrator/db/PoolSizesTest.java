@@ -2,7 +2,6 @@ package io.tsmigrator.db;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.tsmigrator.config.Settings;
-import io.tsmigrator.config.SettingsLoader;
 import io.tsmigrator.support.TestDb;
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +10,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -24,8 +22,7 @@ class PoolSizesTest {
     @Test
     void bookkeepingPoolsOpenFewConnectionsAtStartAndGrowToTheirFullSizeWhenAsked() throws SQLException {
         TestDb db = new TestDb();
-        Settings settings = SettingsLoader.load(Map.of(Settings.SOURCE_URL, db.url(), Settings.SOURCE_USERNAME, TestDb.USER,
-                Settings.PARALLELISM, "3"), Map.of(), new Properties());
+        Settings settings = db.settings(Map.of(Settings.PARALLELISM, "3"));
         try (Pools pools = new Pools(settings)) {
             assertSizes(pools.read(), 3, 3);
             assertSizes(pools.write(), 3, 3);

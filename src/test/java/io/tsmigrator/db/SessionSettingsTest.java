@@ -1,7 +1,6 @@
 package io.tsmigrator.db;
 
 import io.tsmigrator.config.Settings;
-import io.tsmigrator.config.SettingsLoader;
 import io.tsmigrator.support.TestDb;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
-import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -51,7 +49,6 @@ class SessionSettingsTest {
     }
 
     private static Settings settings(TestDb db, String statementTimeout, String idleTimeout) {
-        return SettingsLoader.load(Map.of(Settings.SOURCE_URL, db.url(), Settings.SOURCE_USERNAME, TestDb.USER,
-                Settings.STATEMENT_TIMEOUT, statementTimeout, Settings.IDLE_IN_TX_TIMEOUT, idleTimeout), Map.of(), new Properties());
+        return db.settings(Map.of(Settings.STATEMENT_TIMEOUT, statementTimeout, Settings.IDLE_IN_TX_TIMEOUT, idleTimeout));
     }
 }

@@ -1,5 +1,7 @@
 package io.tsmigrator.support;
 
+import io.tsmigrator.config.Settings;
+import io.tsmigrator.config.SettingsLoader;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import java.sql.Connection;
@@ -8,7 +10,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 
 /** A fresh database on the shared test server, with small helpers to run SQL from tests. */
 public final class TestDb {
@@ -31,6 +36,14 @@ public final class TestDb {
 
     public String url() {
         return url;
+    }
+
+    /** The migrator's settings with this database as its source (and so its target), {@code more} on top. */
+    public Settings settings(Map<String, String> more) {
+        Map<String, String> all = new HashMap<>(more);
+        all.put(Settings.SOURCE_URL, url);
+        all.put(Settings.SOURCE_USERNAME, USER);
+        return SettingsLoader.load(all, Map.of(), new Properties());
     }
 
     public PGSimpleDataSource dataSource() {
