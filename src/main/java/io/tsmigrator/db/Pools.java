@@ -11,14 +11,16 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The three connection pools of a run, all sized from {@code migrator.parallelism} so that a chunk
+ * The four connection pools of a run, all sized from {@code migrator.parallelism} so that a chunk
  * consumer never waits for a connection (the {@code request timed out after 30003ms} failure):
  * <ul>
  * <li><b>read</b>: source, autocommit off and read-only, because pgjdbc streams a result with a
  * server-side cursor only inside a transaction (a COPY read switches its session to autocommit);</li>
  * <li><b>write</b>: target, autocommit off, one transaction per chunk (wide rows and ledger together);</li>
  * <li><b>control</b>: target, autocommit on, for the ledger, leases, dead letters and completions, so
- * that bookkeeping never queues behind a long write.</li>
+ * that bookkeeping never queues behind a long write;</li>
+ * <li><b>aggregation</b>: target, its search path on the control schema, for camel-sql's aggregation
+ * repository (which takes no schema-qualified table name).</li>
  * </ul>
  * Every connection is hardened the same way: TCP keepalive, connect and read timeouts, an
  * application name, and per-session timeouts set by the migrator on its own sessions only.
@@ -63,7 +65,8 @@ public final class Pools implements AutoCloseable {
         aggregationConfig.setMinimumIdle(1);
         aggregationConfig.addDataSourceProperty("currentSchema", settings.controlSchema());
         this.aggregation = new HikariDataSource(aggregationConfig);
-        for (HikariDataSource pool : List.of(read, write, control, aggregation)) {
+        // the control pool already holds a connection when one was given: its first user takes that
+        for (HikariDataSource pool : this.firstControl == null ? List.of(read, write, control, aggregation) : List.of(read, write, aggregation)) {
             openFirstConnection(pool);
         }
     }
@@ -109,15 +112,19 @@ public final class Pools implements AutoCloseable {
 
     /**
      * Connections the bookkeeping pool keeps open from the start; it opens more, up to its size, only
-     * when that many are asked for at once (in the bench's runs it grows to about four). Every backend
-     * is a process the server starts (a new connection takes ~13 ms on the build machine), and at the
-     * start of a run that work shares the cores with the route loading and the DDL. The chunk pools
-     * stay fixed: a chunk never waits for a connection to be set up.
+     * when more are asked for at once. Every backend is a process the server starts (~20-25 ms of its
+     * CPU on the build machine, measured with {@code pgbench -C}), and at the start of a run that work
+     * shares the cores with the route loading and the DDL. The chunk pools stay fixed: a chunk never
+     * waits for a connection to be set up.
      */
-    static final int BOOKKEEPING_MIN_IDLE = 2;
+    static final int BOOKKEEPING_MIN_IDLE = 1;
 
-    /** Connections of the aggregation repository's pool (one kept open, the second when asked for). */
-    public static final int AGGREGATION_POOL_SIZE = 2;
+    /**
+     * Connections of the aggregation repository's pool. Its work is a few short transactions per
+     * chunk, on the aggregator's thread and the recovery task's, which may wait for each other; a
+     * second connection opened whenever they meet cost the server more than those waits.
+     */
+    public static final int AGGREGATION_POOL_SIZE = 1;
 
     /** Each consumer may touch the ledger while the planner, the lease keeper and the aggregator do too. */
     public static int controlPoolSize(int parallelism) {

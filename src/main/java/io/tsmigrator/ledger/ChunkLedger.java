@@ -164,21 +164,28 @@ public class ChunkLedger {
         }
     }
 
-    /** Starts an attempt on a chunk this owner holds; returns its attempt number (1 for the first). */
-    public int beginAttempt(Chunk c, String owner, Duration lease) throws SQLException {
+    /**
+     * Starts an attempt on a chunk this owner holds, on the caller's connection, and commits it: the
+     * attempt counts even when the chunk's own transaction, which follows on that connection, rolls
+     * back. Returns its attempt number (1 for the first).
+     */
+    public int beginAttempt(Connection conn, Chunk c, String owner, Duration lease) throws SQLException {
         String sql = "UPDATE " + chunk + " SET attempts = attempts + 1, started_at = coalesce(started_at, now()), attempt_started_at = now(),"
                 + " lease_until = now() + ? * interval '1 millisecond', updated_at = now()"
                 + " WHERE id = ? AND owner = ? AND status = 'RUNNING' RETURNING attempts";
-        try (Connection conn = dataSource.getConnection(); PreparedStatement ps = conn.prepareStatement(sql)) {
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
             ps.setLong(1, lease.toMillis());
             ps.setLong(2, c.id());
             ps.setString(3, owner);
+            int attempt;
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     throw new LeaseLostException(c, owner);
                 }
-                return rs.getInt(1);
+                attempt = rs.getInt(1);
             }
+            conn.commit();
+            return attempt;
         }
     }
 

@@ -74,8 +74,8 @@ public class ChunkMigrator {
         int attempt = chunk.attempts() + 1;
         byte[] copyBuffer = copyBuffers.get(); // this consumer's, not the opening thread's
         WriteOpening opening = WriteOpening.start(() -> {
-            int number = ledger.beginAttempt(chunk, owner, lease);
-            return new WriteOpening.Opened(number, writer.begin(chunk, copyBuffer));
+            WideWriter.Session write = writer.begin(chunk, copyBuffer, owner, lease);
+            return new WriteOpening.Opened(write.attempt(), write);
         });
         try {
             WidePivot pivot = pivots.get();

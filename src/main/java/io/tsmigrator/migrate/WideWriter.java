@@ -13,12 +13,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes a chunk's wide rows and marks it done in one transaction: delete the chunk's window in the
- * wide table, binary COPY the pivot in, update the ledger. The chunk owns its window, so running it
+ * wide table, binary COPY the pivot in, update the ledger. The attempt's start is recorded on the
+ * same connection just before, in a transaction of its own. The chunk owns its window, so running it
  * again (after a crash, a retry or a replay) leaves exactly the same rows: never a duplicate, never
  * a half-written chunk.
  * <p>
@@ -52,13 +54,18 @@ final class WideWriter {
     }
 
     /**
-     * Opens the chunk's transaction: its window deleted, the COPY started.
+     * Starts the attempt in the ledger, then opens the chunk's transaction: its window deleted, the
+     * COPY started. The attempt goes through the write connection rather than the bookkeeping pool:
+     * there it would meet the planner's claims at every chunk, and each time two ask at once that
+     * pool opens one more backend, which costs the server more than the commit it saves.
      *
      * @param buffer {@link CopyStream#BUFFER} bytes the COPY encodes into, owned by the chunk's consumer
+     * @throws io.tsmigrator.ledger.LeaseLostException when this owner no longer holds the chunk
      */
-    Session begin(Chunk chunk, byte[] buffer) throws SQLException {
+    Session begin(Chunk chunk, byte[] buffer, String owner, Duration lease) throws SQLException {
         Connection c = write.getConnection();
         try {
+            int attempt = ledger.beginAttempt(c, chunk, owner, lease);
             byte[] ship = shipBytes.get(chunk.ship());
             if (ship == null) {
                 ship = shipBytes(c, chunk.ship());
@@ -71,7 +78,7 @@ final class WideWriter {
                 ps.executeUpdate();
             }
             CopyStream out = new CopyStream(c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql), guard, c, buffer);
-            return new Session(chunk, c, ship, out);
+            return new Session(chunk, attempt, c, ship, out);
         } catch (SQLException | RuntimeException e) {
             Pools.evict(write, c);
             c.close();
@@ -82,16 +89,23 @@ final class WideWriter {
     final class Session implements AutoCloseable {
 
         private final Chunk chunk;
+        private final int attempt;
         private final Connection connection;
         private final byte[] ship;
         private final CopyStream out;
         private boolean done;
 
-        private Session(Chunk chunk, Connection connection, byte[] ship, CopyStream out) {
+        private Session(Chunk chunk, int attempt, Connection connection, byte[] ship, CopyStream out) {
             this.chunk = chunk;
+            this.attempt = attempt;
             this.connection = connection;
             this.ship = ship;
             this.out = out;
+        }
+
+        /** The attempt number the ledger gave (1 for the first). */
+        int attempt() {
+            return attempt;
         }
 
         /** Streams a read window's wide rows into the COPY. */
