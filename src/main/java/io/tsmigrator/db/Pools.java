@@ -20,7 +20,7 @@ import java.util.List;
  * <li><b>control</b>: target, autocommit on, for the ledger, leases, dead letters and completions, so
  * that bookkeeping never queues behind a long write;</li>
  * <li><b>aggregation</b>: target, its search path on the control schema, for camel-sql's aggregation
- * repository (which takes no schema-qualified table name).</li>
+ * repository (which takes no schema-qualified table name) and the ship completions it leads to.</li>
  * </ul>
  * Every connection is hardened the same way: TCP keepalive, connect and read timeouts, an
  * application name, and per-session timeouts set by the migrator on its own sessions only.
@@ -111,18 +111,21 @@ public final class Pools implements AutoCloseable {
     }
 
     /**
-     * Connections the bookkeeping pool keeps open from the start; it opens more, up to its size, only
-     * when more are asked for at once. Every backend is a process the server starts (~20-25 ms of its
-     * CPU on the build machine, measured with {@code pgbench -C}), and at the start of a run that work
-     * shares the cores with the route loading and the DDL. The chunk pools stay fixed: a chunk never
-     * waits for a connection to be set up.
+     * Connections the bookkeeping pool keeps idle: none, so it opens one more, up to its size, only
+     * when a user finds every connection busy. With a minimum of one, HikariCP's housekeeper (100 ms
+     * after the start, then every 30 s) opened a second connection whenever it found the first one
+     * busy, which at the start it usually does (the DDL). Every backend is a process the server
+     * starts (~20-25 ms of its CPU on the build machine, measured with {@code pgbench -C}), and at
+     * the start of a run that work shares the cores with the route loading and the DDL. The chunk
+     * pools stay fixed: a chunk never waits for a connection to be set up.
      */
-    static final int BOOKKEEPING_MIN_IDLE = 1;
+    static final int BOOKKEEPING_MIN_IDLE = 0;
 
     /**
      * Connections of the aggregation repository's pool. Its work is a few short transactions per
-     * chunk, on the aggregator's thread and the recovery task's, which may wait for each other; a
-     * second connection opened whenever they meet cost the server more than those waits.
+     * chunk and the ship completions, on the aggregator's threads and the recovery task's, which may
+     * wait for each other; a second connection opened whenever they meet cost the server more than
+     * those waits.
      */
     public static final int AGGREGATION_POOL_SIZE = 1;
 

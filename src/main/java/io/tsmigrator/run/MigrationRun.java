@@ -169,7 +169,12 @@ public final class MigrationRun {
         InFlightChunks inFlight = new InFlightChunks();
         ChunkClaims claims = new ChunkClaims(ledger, scope, owner, settings.lease());
         DeadLetters deadLetters = new DeadLetters(ledger, schema, owner);
-        ShipCompletions completions = new ShipCompletions(pools.control(), ledger, schema);
+        // What follows a finished chunk (its ship's tally, the completion check and record, the end-of-run
+        // check) goes through the aggregation pool, next to the repository: through the bookkeeping
+        // pool it would meet the claim of the next chunk, which comes at the same moment, and each
+        // time two ask at once that pool opens one more backend (a process the server starts).
+        ChunkLedger afterChunk = new ChunkLedger(pools.aggregation(), schema, settings.targetTable());
+        ShipCompletions completions = new ShipCompletions(pools.aggregation(), afterChunk, schema);
 
         // The target's DDL goes on while Camel builds the routes, which wait for it before any starts (startingOnceReady).
         BackgroundWork<Void> target = BackgroundWork.start("preparing the target", () -> {
@@ -194,7 +199,7 @@ public final class MigrationRun {
             main.bind("shipCompletions", completions);
             main.bind("shipAggregationRepository", aggregationRepository(pools, schema));
             main.bind("leaseKeeper", new LeaseKeeper(ledger, owner, settings.lease(), inFlight));
-            main.bind("runControl", new RunControl(ledger, scope, completions, claims, () -> stopWhenIdle(main, quartz)));
+            main.bind("runControl", new RunControl(afterChunk, scope, completions, claims, () -> stopWhenIdle(main, quartz)));
             main.addMainListener(new MainListenerSupport() {
                 @Override
                 public void beforeStop(BaseMainSupport m) {
@@ -260,7 +265,9 @@ public final class MigrationRun {
             SourceTable table = SourceTable.inspect(pools.read(), settings);
             Discovery discovery = new Discovery(pools.read(), table);
             ChannelMapping mapping = ChannelMapping.from(settings);
-            List<String> channels = RunScope.channels(settings, table, discovery, mapping, pools.control());
+            // the target's columns are read on a write connection: the control schema's DDL holds the
+            // bookkeeping pool's only connection now, and a second one would be a backend more
+            List<String> channels = RunScope.channels(settings, table, discovery, mapping, pools.write());
             return new SourceSide(table, discovery, mapping, channels, ChannelFilter.listed(pools.read(), table, settings, channels));
         }
     }
