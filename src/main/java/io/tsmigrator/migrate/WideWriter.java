@@ -57,7 +57,7 @@ final class WideWriter {
      * Starts the attempt in the ledger, then opens the chunk's transaction: its window deleted, the
      * COPY started. The attempt goes through the write connection rather than the bookkeeping pool:
      * there it would meet the planner's claims at every chunk, and each time two ask at once that
-     * pool opens one more backend, which costs the server more than the commit it saves.
+     * pool opens one more backend, which costs the server more than the commit this adds.
      *
      * @param buffer {@link CopyStream#BUFFER} bytes the COPY encodes into, owned by the chunk's consumer
      * @throws io.tsmigrator.ledger.LeaseLostException when this owner no longer holds the chunk
