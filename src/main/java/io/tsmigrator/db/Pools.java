@@ -62,7 +62,6 @@ public final class Pools implements AutoCloseable {
         // connections find the control schema through their search path.
         HikariConfig aggregationConfig = config("migrator-aggregation", settings.targetUrl(), settings.targetUsername(),
                 settings.targetPassword(), AGGREGATION_POOL_SIZE, true, false, settings);
-        aggregationConfig.setMinimumIdle(1);
         aggregationConfig.addDataSourceProperty("currentSchema", settings.controlSchema());
         this.aggregation = new HikariDataSource(aggregationConfig);
         // the control pool already holds a connection when one was given: its first user takes that
