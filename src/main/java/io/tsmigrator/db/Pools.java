@@ -51,9 +51,9 @@ public final class Pools implements AutoCloseable {
 
     /**
      * Connections of the aggregation repository's pool: the aggregator's thread and the recovery
-     * task's, which take turns on a few short transactions per chunk.
+     * task's take turns on a few short transactions per chunk.
      */
-    public static final int AGGREGATION_POOL_SIZE = 2;
+    public static final int AGGREGATION_POOL_SIZE = 1;
 
     /** Each consumer may touch the ledger while the planner, the lease keeper and the aggregator do too. */
     public static int controlPoolSize(int parallelism) {
