@@ -193,17 +193,18 @@ public class ChunkLedger {
      * Marks a chunk done on the caller's connection, inside the transaction that wrote its wide rows.
      * Fails when this owner no longer holds the chunk, so the caller rolls its write back.
      */
-    public void markDone(Connection c, Chunk ch, String owner, long rowsRead, long rowsWritten, long duplicates) throws SQLException {
+    public void markDone(Connection c, Chunk ch, String owner, long rowsRead, long rowsWritten, long duplicates, long rowsSkipped) throws SQLException {
         // clock_timestamp(), not now(): inside this transaction now() is when the transaction began
-        String sql = "UPDATE " + chunk + " SET status = 'DONE', rows_read = ?, rows_written = ?, duplicates = ?, finished_at = clock_timestamp(),"
+        String sql = "UPDATE " + chunk + " SET status = 'DONE', rows_read = ?, rows_written = ?, duplicates = ?, rows_skipped = ?, finished_at = clock_timestamp(),"
                 + " elapsed_ms = (extract(epoch FROM clock_timestamp() - attempt_started_at) * 1000)::bigint, lease_until = NULL, updated_at = clock_timestamp()"
                 + " WHERE id = ? AND owner = ? AND status = 'RUNNING'";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, rowsRead);
             ps.setLong(2, rowsWritten);
             ps.setLong(3, duplicates);
-            ps.setLong(4, ch.id());
-            ps.setString(5, owner);
+            ps.setLong(4, rowsSkipped);
+            ps.setLong(5, ch.id());
+            ps.setString(6, owner);
             if (ps.executeUpdate() != 1) {
                 throw new LeaseLostException(ch, owner);
             }

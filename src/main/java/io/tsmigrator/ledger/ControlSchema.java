@@ -60,6 +60,7 @@ public final class ControlSchema {
                         + " rows_read bigint,"
                         + " rows_written bigint,"
                         + " duplicates bigint,"
+                        + " rows_skipped bigint,"
                         + " started_at timestamptz,"
                         + " attempt_started_at timestamptz,"
                         + " finished_at timestamptz,"
@@ -73,6 +74,8 @@ public final class ControlSchema {
                         + " UNIQUE (job, ship_id, window_start, window_end))");
                 // ledgers written before replay existed
                 s.addBatch("ALTER TABLE " + table("chunk") + " ADD COLUMN IF NOT EXISTS replay_batch text");
+                // readings of channels the mapping leaves out (migrator.channels.unmapped=skip), per chunk
+                s.addBatch("ALTER TABLE " + table("chunk") + " ADD COLUMN IF NOT EXISTS rows_skipped bigint");
                 s.addBatch("CREATE INDEX IF NOT EXISTS chunk_claim_idx ON " + table("chunk") + " (job, status, ship_id, window_start)");
                 s.addBatch("CREATE INDEX IF NOT EXISTS chunk_owner_idx ON " + table("chunk") + " (owner) WHERE status = 'RUNNING'");
                 s.addBatch("CREATE TABLE IF NOT EXISTS " + table("dead_letter") + " ("

@@ -35,7 +35,6 @@ final class WideWriter {
     private final WideTable wide;
     private final ChunkLedger ledger;
     private final String deleteSql;
-    private final String copySql;
     private final String shipSendSql;
     private final WriteStallGuard guard;
     // A ship's binary form never changes; asking the server once per ship saves a round trip per chunk.
@@ -48,7 +47,6 @@ final class WideWriter {
         this.wide = wide;
         this.ledger = ledger;
         this.deleteSql = "DELETE FROM " + wide.table() + " WHERE " + wide.ship() + " = ? AND " + wide.time() + " >= ? AND " + wide.time() + " < ?";
-        this.copySql = "COPY " + wide.table() + " (" + wide.columnList() + ") FROM STDIN (FORMAT binary)";
         // The ship id's binary form comes from the server's own send function, so any ship type works.
         this.shipSendSql = "SELECT " + source.shipType().sendFunction() + "(CAST(? AS " + source.shipType().name() + "))";
     }
@@ -62,10 +60,14 @@ final class WideWriter {
      * @param buffer {@link CopyStream#BUFFER} bytes the COPY encodes into, owned by the chunk's consumer
      * @throws io.tsmigrator.ledger.LeaseLostException when this owner no longer holds the chunk
      */
-    Session begin(Chunk chunk, byte[] buffer, String owner, Duration lease) throws SQLException {
+    /**
+     * @param columns the channel columns the COPY lists, those of the pivot it is given
+     * @param redoOf the attempt this one redoes with new columns (it is no new attempt in the ledger), or 0
+     */
+    Session begin(Chunk chunk, ChannelColumns.Snapshot columns, byte[] buffer, String owner, Duration lease, int redoOf) throws SQLException {
         Connection c = write.getConnection();
         try {
-            int attempt = ledger.beginAttempt(c, chunk, owner, lease);
+            int attempt = redoOf > 0 ? redoOf : ledger.beginAttempt(c, chunk, owner, lease);
             byte[] ship = shipBytes.get(chunk.ship());
             if (ship == null) {
                 ship = shipBytes(c, chunk.ship());
@@ -77,6 +79,7 @@ final class WideWriter {
                 Times.bind(ps, 3, chunk.end(), source.timeType());
                 ps.executeUpdate();
             }
+            String copySql = "COPY " + wide.table() + " (" + columns.copyColumns() + ") FROM STDIN (FORMAT binary)";
             CopyStream out = new CopyStream(c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql), guard, c, buffer);
             return new Session(chunk, attempt, c, ship, out);
         } catch (SQLException | RuntimeException e) {
@@ -127,9 +130,9 @@ final class WideWriter {
         }
 
         /** Ends the COPY, marks the chunk done and commits; returns the wide rows written. */
-        long commit(String owner, long narrowRows, long duplicates) throws SQLException {
+        long commit(String owner, long narrowRows, long duplicates, long skipped) throws SQLException {
             long written = out.finish();
-            ledger.markDone(connection, chunk, owner, narrowRows, written, duplicates);
+            ledger.markDone(connection, chunk, owner, narrowRows, written, duplicates, skipped);
             connection.commit();
             done = true;
             return written;

@@ -48,6 +48,11 @@ public final class ReportCommand {
             out.printf(Locale.ROOT, "%-20s %7d %7d %7d %8d %8d %7d %8d %8.1f%% %14d %12d%n", s.ship(), s.chunks(), s.done(), s.failed(),
                     s.pending(), s.running(), s.splits(), s.retries(), s.progress(), s.narrowRows(), s.wideRows());
         }
+        long skipped = r.ships().stream().mapToLong(LedgerReport.ShipStatus::skippedRows).sum();
+        if (skipped > 0) {
+            out.printf(Locale.ROOT, "readings skipped (channels the mapping does not name, %s=skip): %d (%s)%n", Settings.CHANNELS_UNMAPPED, skipped,
+                    String.join(", ", r.ships().stream().filter(s -> s.skippedRows() > 0).map(s -> "ship " + s.ship() + ": " + s.skippedRows()).toList()));
+        }
         LedgerReport.Durations d = r.durations();
         out.printf(Locale.ROOT, "chunk duration (%d done): min %d ms, median %.0f ms, mean %.0f ms, max %d ms%n",
                 d.done(), d.minMillis(), d.medianMillis(), d.meanMillis(), d.maxMillis());
@@ -86,8 +91,8 @@ public final class ReportCommand {
             LedgerReport.ShipStatus s = r.ships().get(i);
             sb.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
                     "{\"ship\":%s,\"chunks\":%d,\"done\":%d,\"failed\":%d,\"pending\":%d,\"running\":%d,\"splits\":%d,\"retries\":%d,"
-                            + "\"progress\":%.1f,\"narrowRows\":%d,\"wideRows\":%d}", Json.quote(s.ship()), s.chunks(), s.done(), s.failed(),
-                    s.pending(), s.running(), s.splits(), s.retries(), s.progress(), s.narrowRows(), s.wideRows()));
+                            + "\"progress\":%.1f,\"narrowRows\":%d,\"wideRows\":%d,\"skippedRows\":%d}", Json.quote(s.ship()), s.chunks(), s.done(),
+                    s.failed(), s.pending(), s.running(), s.splits(), s.retries(), s.progress(), s.narrowRows(), s.wideRows(), s.skippedRows()));
         }
         LedgerReport.Durations d = r.durations();
         sb.append(String.format(Locale.ROOT, "],\"durationsMs\":{\"done\":%d,\"min\":%d,\"median\":%.1f,\"mean\":%.1f,\"max\":%d}",

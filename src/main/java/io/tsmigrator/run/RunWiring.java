@@ -66,8 +66,8 @@ final class RunWiring {
         return new RunBeans()
                 .put("chunkPlanner", new ChunkPlanner(source.discovery(), ledger, scope, settings.chunkSize()))
                 .put("chunkClaims", claims)
-                .put("chunkMigrator", new ChunkMigrator(pools.read(), pools.write(), source.table(), source.wide(), source.filter(),
-                        ledger, classifier, owner, settings.lease(), settings.socketTimeout(), inFlight))
+                .put("chunkMigrator", new ChunkMigrator(pools.read(), pools.write(), source.table(), source.wide(), source.columns(),
+                        source.mapping().unmapped(), source.filter(), ledger, classifier, owner, settings.lease(), settings.socketTimeout(), inFlight))
                 .put("deadLetters", deadLetters)
                 .put("replayQueue", replayQueue)
                 .put("chunkSplitter", new ChunkSplitter(ledger, deadLetters, settings.minChunkSize(), owner))

@@ -5,6 +5,7 @@ import io.tsmigrator.config.Identifiers;
 import io.tsmigrator.config.InvalidSettingException;
 import io.tsmigrator.config.Settings;
 import io.tsmigrator.ledger.ControlSchema;
+import io.tsmigrator.plan.RunScope;
 import io.tsmigrator.source.SourceTable;
 import io.tsmigrator.target.ChannelMapping;
 import io.tsmigrator.target.WideTable;
@@ -18,7 +19,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code verify}: reconciles source and wide table window by window over the chunks in the ledger
@@ -38,14 +43,20 @@ public final class VerifyCommand {
         Settings settings = env.settings();
         SourceTable source = SourceTable.inspect(env.pools().read(), settings);
         ChannelMapping mapping = ChannelMapping.from(settings);
-        List<String> channels = settings.channels().isEmpty()
-                ? WideTable.existingChannels(env.pools().control(), settings, mapping) : settings.channels();
-        if (channels.isEmpty()) {
+        WideTable wide = WideTable.of(settings);
+        List<String> columns = wide.shape(env.pools().control()).valueColumns(wide);
+        Set<String> listed = new HashSet<>(RunScope.listedChannels(settings, source));
+        // each ship's channels through its own mapping, those of migrator.channels only when it lists them
+        Map<String, List<String>> channelsOf = new HashMap<>();
+        java.util.function.Function<String, List<String>> channels = ship -> channelsOf.computeIfAbsent(ship, s -> mapping.channelsOf(s, columns)
+                .keySet().stream().filter(ch -> listed.isEmpty() || listed.contains(ch)).toList());
+        List<String> written = columns.stream().filter(c -> mapping.mappedColumns().contains(c) || mapping.channelOfPrefixed(c) != null).toList();
+        if (written.isEmpty()) {
             throw InvalidSettingException.of(Settings.TARGET_TABLE, settings.targetTable(), "a wide table with channel columns to verify");
         }
         ChunkVerifier verifier = new ChunkVerifier(env.pools().read(), env.pools().control(), source, channels,
                 Identifiers.quoteQualified(settings.targetTable()), Identifiers.quote(settings.shipColumn()),
-                Identifiers.quote(settings.timeColumn()), channels.stream().map(ch -> Identifiers.quote(mapping.columnFor(ch))).toList());
+                Identifiers.quote(settings.timeColumn()), written.stream().map(Identifiers::quote).toList());
         List<Object[]> windows = windows(new ControlSchema(settings.controlSchema()).table("chunk"), settings);
         int mismatches = 0;
         for (Object[] w : windows) {

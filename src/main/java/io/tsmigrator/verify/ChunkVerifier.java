@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Reconciles one window at a time with aggregate queries on both sides, so nothing is loaded into
@@ -23,15 +24,16 @@ public final class ChunkVerifier {
     private final DataSource source;
     private final DataSource target;
     private final SourceTable table;
-    private final List<String> channels;
+    private final Function<String, List<String>> channels;
     private final String sourceSql;
     private final String wideSql;
 
     /**
      * @param wideTable quoted wide table; @param shipColumn, timeColumn quoted wide columns
-     * @param wideColumns quoted channel columns, parallel to {@code channels}
+     * @param channels each ship's channel ids that have a wide column (through its mapping)
+     * @param wideColumns quoted channel columns of the wide table
      */
-    public ChunkVerifier(DataSource source, DataSource target, SourceTable table, List<String> channels,
+    public ChunkVerifier(DataSource source, DataSource target, SourceTable table, Function<String, List<String>> channels,
                          String wideTable, String shipColumn, String timeColumn, List<String> wideColumns) {
         this.source = source;
         this.target = target;
@@ -49,7 +51,7 @@ public final class ChunkVerifier {
     public WindowCheck check(String ship, Instant start, Instant end) throws SQLException {
         long[] src = new long[2];
         try (Connection c = Transactions.forReads(source); PreparedStatement ps = c.prepareStatement(sourceSql)) {
-            Array ids = c.createArrayOf("text", channels.toArray());
+            Array ids = c.createArrayOf("text", channels.apply(ship).toArray());
             for (int offset : new int[] {0, 4}) {
                 ps.setString(offset + 1, ship);
                 Times.bind(ps, offset + 2, start, table.timeType());
