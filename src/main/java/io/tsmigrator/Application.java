@@ -5,6 +5,8 @@ import io.tsmigrator.config.Secrets;
 import io.tsmigrator.config.Settings;
 import io.tsmigrator.config.SettingsLoader;
 import io.tsmigrator.replay.ReplayRequest;
+import io.tsmigrator.doctor.MappingTemplate;
+import io.tsmigrator.target.ChannelMapping;
 import io.tsmigrator.run.DoctorCommand;
 import io.tsmigrator.run.CamelLifecycle;
 import io.tsmigrator.run.Environment;
@@ -39,10 +41,14 @@ public final class Application {
                      file with the header ship_id,start,end (e.g. the old tool's failed-chunk list)
               doctor preflight: server limits, pools, the chunk query's plan, a timed sample chunk, the wide
                      table and mapping, each ok/warn/fail with advice, and a recommended chunk size; exit 2 on a fail
+                     --mapping-template prints each ship's channel ids as a per-ship mapping file to edit
+                     (needs an index leading with (ship, channel); see docs/channels.md)
               help   show this text
             options: --json prints plan, report, doctor and replay's outcome as JSON
             settings: every key of config/application.properties, e.g. --migrator.chunk-size=PT20M;
             also from environment variables (MIGRATOR_CHUNK_SIZE) and -D system properties.""";
+
+    private static final String MAPPING_TEMPLATE = "--mapping-template";
 
     private Application() {
     }
@@ -55,6 +61,7 @@ public final class Application {
     public static int execute(String[] args, PrintStream out, PrintStream err) {
         String command = "run";
         boolean json = false;
+        boolean mappingTemplate = false;
         Map<String, String> options = new LinkedHashMap<>();
         Map<String, String> commandOptions = new LinkedHashMap<>();
         for (String arg : args) {
@@ -62,6 +69,8 @@ public final class Application {
                 command = "help";
             } else if (arg.equals("--json")) {
                 json = true;
+            } else if (arg.equals(MAPPING_TEMPLATE)) {
+                mappingTemplate = true;
             } else if (arg.startsWith("--")) {
                 int eq = arg.indexOf('=');
                 if (eq < 3) {
@@ -79,6 +88,10 @@ public final class Application {
             Secrets.register(settings.secrets());
             settings.rejectUnknownKeys();
             boolean asJson = json;
+            if (mappingTemplate && !command.equals("doctor")) {
+                err.println("error: option '" + MAPPING_TEMPLATE + "' belongs to the command 'doctor'");
+                return ExitCodes.INVALID_CONFIGURATION;
+            }
             String unknown = unknownOption(command, commandOptions);
             if (unknown != null) {
                 err.println("error: " + unknown);
@@ -90,7 +103,10 @@ public final class Application {
                 case "plan" -> withEnvironment(settings, env -> new PlanCommand(env, out, asJson).execute());
                 case "report" -> withEnvironment(settings, env -> new ReportCommand(env, out, asJson).execute());
                 case "verify" -> withEnvironment(settings, env -> new VerifyCommand(env, out).execute());
-                case "doctor" -> diagnose(settings, env -> new DoctorCommand(env, out, asJson).execute());
+                case "doctor" -> mappingTemplate ? diagnose(settings, env -> {
+                    new MappingTemplate(env.settings(), env.pools().read()).print(out);
+                    return ExitCodes.OK;
+                }) : diagnose(settings, env -> new DoctorCommand(env, out, asJson).execute());
                 case "help" -> {
                     out.println(USAGE);
                     yield ExitCodes.OK;
@@ -128,6 +144,7 @@ public final class Application {
 
     private static int run(Settings settings, PrintStream out, ReplayRequest replay, boolean json) throws Exception {
         settings.validate();
+        ChannelMapping.from(settings); // a mapping file that cannot be used stops the run before a database is touched
         GracefulShutdown shutdown = GracefulShutdown.install(settings.shutdownTimeout());
         int code = ExitCodes.FAILED;
         // Camel loads the routes while the databases are opened: most of a new JVM's start goes there
@@ -156,6 +173,7 @@ public final class Application {
     /** Like {@link #withEnvironment}, but a short connection budget is one of the findings rather than the end. */
     private static int diagnose(Settings settings, Command command) throws Exception {
         settings.validate();
+        ChannelMapping.from(settings);
         try (Environment env = Environment.openForDiagnosis(settings)) {
             return command.execute(env);
         }
