@@ -92,7 +92,10 @@ public final class Application {
                 case "replay" -> run(settings, out, ReplayRequest.parse(commandOptions), asJson);
                 case "plan" -> withEnvironment(settings, env -> new PlanCommand(env, out, asJson).execute());
                 case "report" -> withEnvironment(settings, env -> new ReportCommand(env, out, asJson).execute());
-                case "verify" -> withEnvironment(settings, env -> new VerifyCommand(env, out, VerifyCommand.requeue(commandOptions)).execute());
+                case "verify" -> {
+                    boolean requeue = VerifyCommand.requeue(commandOptions);
+                    yield withEnvironment(settings, env -> new VerifyCommand(env, out, requeue).execute());
+                }
                 case "doctor" -> diagnose(settings, env -> new DoctorCommand(env, out, asJson).execute());
                 case "help" -> {
                     out.println(USAGE);

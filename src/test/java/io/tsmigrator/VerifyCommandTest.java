@@ -73,6 +73,19 @@ class VerifyCommandTest {
         assertTrue(after.out().contains(windows + " windows checked, 0 differ"), after.out());
     }
 
+    @Test
+    void requeueIsAnOptionOfVerifyOnly() {
+        TestDb db = new TestDb();
+
+        Cli run = Cli.run(db.runArgs("--requeue"));
+        Cli value = Cli.run(db.commandArgs("verify", "--requeue=maybe"));
+
+        assertEquals(2, run.exitCode(), run.toString());
+        assertEquals("error: option '--requeue' is not known to the command 'run'; expected settings (--migrator.KEY=VALUE)", run.err().strip());
+        assertEquals(2, value.exitCode(), value.toString());
+        assertTrue(value.err().strip().startsWith("error: --requeue='maybe' is invalid"), value.err());
+    }
+
     /** "ship window-start" of the DONE leaf chunk that holds a ship's time. */
     private static String windowOf(TestDb db, String ship, String time) {
         Object start = db.scalar("SELECT to_char(window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') FROM migrator.chunk"
