@@ -94,6 +94,13 @@ class FleetChannelsTest {
         assertEquals(expected, wideColumns(db), "one column per shared name, none per ship-specific id");
         assertEquals(0, db.count("SELECT count(*) FROM migrator.chunk WHERE status <> 'DONE' OR attempts <> 1"),
                 "a chunk redone with new columns is no new attempt, and none failed");
+        Cli verify = Cli.run(db.commandArgs("verify", "--migrator.channels.mapping=" + dir.resolve("fleet.csv")));
+        assertEquals(0, verify.exitCode(), "verify takes each ship's channels through its mapping: " + verify);
+        db.execute("UPDATE " + SOURCE + " SET value = value + 1 WHERE ship_id = 2 AND data_channel_id = 2003"
+                + " AND created_time = (SELECT min(created_time) FROM " + SOURCE + " WHERE ship_id = 2 AND data_channel_id = 2003 AND value IS NOT NULL)");
+        Cli differs = Cli.run(db.commandArgs("verify", "--migrator.channels.mapping=" + dir.resolve("fleet.csv")));
+        assertEquals(1, differs.exitCode(), differs.toString());
+        assertTrue(differs.out().contains("1 differ"), differs.out());
     }
 
     @Test
@@ -109,6 +116,9 @@ class FleetChannelsTest {
         long unnamed = db.count("SELECT count(*) FROM " + SOURCE + " WHERE data_channel_id % 1000 NOT IN (1, 2, 3)");
         assertTrue(unnamed > 0);
         assertEquals(unnamed, db.count("SELECT sum(rows_skipped) FROM migrator.chunk WHERE status = 'DONE'"), "every skipped reading is counted");
+
+        Cli verify = Cli.run(db.commandArgs("verify", "--migrator.channels.mapping=" + dir.resolve("fleet.csv"), "--migrator.channels.unmapped=skip"));
+        assertEquals(0, verify.exitCode(), "verify leaves out what the mapping skips: " + verify);
 
         Cli report = Cli.run(db.commandArgs("report"));
         assertEquals(0, report.exitCode(), report.toString());
