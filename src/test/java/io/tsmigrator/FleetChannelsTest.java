@@ -143,15 +143,40 @@ class FleetChannelsTest {
 
     /** 20 ships with 93 channel ids each of their own: 1,860 ids, and a few readings of each. */
     private static TestDb twentyShipsOfTheirOwnIds(boolean shipChannelIndex) {
+        return twentyShipsOfTheirOwnIds(shipChannelIndex, true);
+    }
+
+    /** @param analyzed whether the planner has statistics of the table (else autovacuum is kept from making them) */
+    private static TestDb twentyShipsOfTheirOwnIds(boolean shipChannelIndex, boolean analyzed) {
         TestDb db = new TestDb();
         db.execute("CREATE SCHEMA tenant",
-                "CREATE TABLE " + SOURCE + " (ship_id integer NOT NULL, data_channel_id integer NOT NULL, created_time timestamptz NOT NULL, value double precision)",
+                "CREATE TABLE " + SOURCE + " (ship_id integer NOT NULL, data_channel_id integer NOT NULL, created_time timestamptz NOT NULL, value double precision)"
+                        + (analyzed ? "" : " WITH (autovacuum_enabled = false)"),
                 "INSERT INTO " + SOURCE + " SELECT s, s * 1000 + k, timestamptz '2024-03-01 00:00:00+00' + m * interval '1 minute', s + k + m"
                         + " FROM generate_series(1, 20) s, generate_series(1, 93) k, generate_series(0, 9) m",
                 "CREATE INDEX ON " + SOURCE + " (ship_id, created_time, data_channel_id)",
                 shipChannelIndex ? "CREATE INDEX ON " + SOURCE + " (ship_id, data_channel_id)" : "SELECT 'no index on (ship, channel)'",
-                "ANALYZE " + SOURCE);
+                analyzed ? "ANALYZE " + SOURCE : "SELECT 'no statistics'");
         return db;
+    }
+
+    @Test
+    void withNothingToCountTheChannelsWithTheChunkThatWouldPassTheLimitFailsAsPermanentWritingNothing() {
+        TestDb db = twentyShipsOfTheirOwnIds(false, false);
+
+        Cli run = Cli.run(db.runArgs("--migrator.parallelism=1"));
+
+        assertEquals(ExitCodes.DEAD_LETTERS, run.exitCode(), run.toString());
+        long columns = db.count("SELECT count(*) FROM pg_attribute WHERE attrelid = '" + WIDE + "'::regclass AND attnum > 0");
+        assertTrue(columns <= 1600, columns + " columns");
+        List<List<Object>> failed = db.rows("SELECT ship_id, last_error FROM migrator.chunk WHERE status = 'FAILED'");
+        assertTrue(!failed.isEmpty() && failed.size() < 20, failed.size() + " chunks failed");
+        for (List<Object> chunk : failed) {
+            assertTrue(((String) chunk.get(1)).contains("would take") && ((String) chunk.get(1)).contains("more than PostgreSQL's limit of 1,600"),
+                    (String) chunk.get(1));
+            assertEquals(0, db.count("SELECT count(*) FROM " + WIDE + " WHERE ship_id = " + chunk.get(0)), "nothing of a failed chunk is written");
+        }
+        assertEquals(20 - failed.size(), db.count("SELECT count(DISTINCT ship_id) FROM " + WIDE));
     }
 
     @Test
