@@ -39,11 +39,9 @@ import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.processor.aggregate.AggregateProcessor;
-import org.apache.camel.processor.aggregate.jdbc.JdbcAggregationRepository;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -167,10 +165,10 @@ public final class MigrationRun {
 
         FailureClassifier classifier = new FailureClassifier(splitAfter(settings));
         InFlightChunks inFlight = new InFlightChunks();
-        ChunkClaims claims = new ChunkClaims(ledger, scope, owner, settings.lease());
+        ChunkClaims claims = new ChunkClaims(ledger, scope, owner, settings.lease(), settings.parallelism());
         DeadLetters deadLetters = new DeadLetters(ledger, schema, owner);
-        // What follows a finished chunk (its ship's tally, the completion check and record, the end-of-run
-        // check) goes through the aggregation pool, next to the repository: through the bookkeeping
+        // What follows finished chunks (the completion check and record, the end-of-run check) goes
+        // through the aggregation pool: through the bookkeeping
         // pool it would meet the claim of the next chunk, which comes at the same moment, and each
         // time two ask at once that pool opens one more backend (a process the server starts).
         ChunkLedger afterChunk = new ChunkLedger(pools.aggregation(), schema, settings.targetTable());
@@ -197,7 +195,6 @@ public final class MigrationRun {
             main.bind("chunkSplitter", new ChunkSplitter(ledger, deadLetters, settings.minChunkSize(), owner));
             main.bind("shipTally", new ShipTally());
             main.bind("shipCompletions", completions);
-            main.bind("shipAggregationRepository", aggregationRepository(pools, schema));
             main.bind("leaseKeeper", new LeaseKeeper(ledger, owner, settings.lease(), inFlight));
             main.bind("runControl", new RunControl(afterChunk, scope, completions, claims, () -> stopWhenIdle(main, quartz)));
             main.addMainListener(new MainListenerSupport() {
@@ -408,17 +405,6 @@ public final class MigrationRun {
         scheduler.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
         quartz.setProperties(scheduler);
         return quartz;
-    }
-
-    private static JdbcAggregationRepository aggregationRepository(Pools pools, ControlSchema schema) {
-        JdbcAggregationRepository repository = new JdbcAggregationRepository(
-                new DataSourceTransactionManager(pools.aggregation()), ControlSchema.AGGREGATION_TABLE, pools.aggregation());
-        repository.setUseRecovery(true);
-        // A tally that went through a failed attempt can carry the driver's or Spring's exception;
-        // the default filter (java.*, org.apache.camel.*) would then refuse to read it back and the
-        // ship could never complete. The rows are this process's own, so these packages are safe.
-        repository.setDeserializationFilter("java.**;org.apache.camel.**;org.postgresql.**;org.springframework.**;com.zaxxer.hikari.**;!*");
-        return repository;
     }
 
     /**
