@@ -17,8 +17,8 @@ import java.util.NoSuchElementException;
 /**
  * The splitter's source of chunk messages: an iterator that claims ready chunks from the ledger as
  * the splitter asks for them, so chunks are claimed only as fast as consumers free up (the splitter
- * blocks on the full chunk queue). It claims a few at a time ({@link #BATCH} per consumer, one round
- * trip and one commit), ship after ship in the scope's order, each ship's earliest first, and goes
+ * blocks on the full chunk queue). It claims a few at a time (one per consumer, in one round trip and
+ * one commit), ship after ship in the scope's order, each ship's earliest first, and goes
  * round the ships again while a round found something, so chunks that became ready meanwhile
  * (halves of a split chunk, leases of a dead process expiring) are taken in the same pass. It ends
  * as soon as a round finds nothing; chunks that become ready later are picked up by the next planning pass.
@@ -29,9 +29,6 @@ import java.util.NoSuchElementException;
 public class ChunkClaims {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChunkClaims.class);
-    /** Chunks claimed per round trip and consumer: a claim's commit is shared by that many chunks. */
-    static final int BATCH = 2;
-
     private final ChunkLedger ledger;
     private final RunScope scope;
     private final String owner;
@@ -42,8 +39,8 @@ public class ChunkClaims {
 
     /**
      * A claimed chunk waits under the lease of its claim (here, then in the chunk queue, which holds
-     * {@code migrator.parallelism} chunks: a few chunks' time); it counts as in flight, with its lease
-     * renewed, only once a consumer has begun it. A chunk claimed but never delivered therefore
+     * {@code migrator.parallelism} chunks: about two chunks' time in all); it counts as in flight,
+     * with its lease renewed, only once a consumer has begun it. A chunk claimed but never delivered therefore
      * expires and is claimed again instead of being held forever.
      */
     public ChunkClaims(ChunkLedger ledger, RunScope scope, String owner, Duration lease, int parallelism) {
@@ -51,7 +48,7 @@ public class ChunkClaims {
         this.scope = scope;
         this.owner = owner;
         this.lease = lease;
-        this.perClaim = BATCH * parallelism;
+        this.perClaim = parallelism;
     }
 
     /** Stops handing out chunks, e.g. on SIGTERM; chunks in hand finish or are released. */
