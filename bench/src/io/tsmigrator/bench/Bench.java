@@ -182,6 +182,7 @@ public final class Bench {
                         case "a2" -> pivotPerChunk("a2_r" + rep, o.parallelism);
                         case "ap" -> pivotWhole("ap_r" + rep);
                         case "bc" -> migrator("bc_r" + rep, url, o.chunkSizeText, o.parallelism, o.migratorJavaOpts, -1);
+                        case "bo" -> migrator("bo_r" + rep, url, o.chunkSizeText, o.parallelism, o.migratorJavaOpts, -1, o.compareJar);
                         case "bp" -> migrator("bp_r" + rep, proxyUrl(proxy), o.chunkSizeText, o.proxyParallelism, o.migratorJavaOpts, -1);
                         default -> throw new IllegalStateException(kind);
                     };
@@ -212,6 +213,10 @@ public final class Bench {
                     out.printf(Locale.ROOT, "(bc) / %-5s throughput %.2fx   server CPU per row %.2fx%n", label(base),
                             median(by.get(base), Run::seconds) / bc, bcCpu / median(by.get(base), Run::serverCpu));
                 }
+            }
+            if (by.containsKey("bo")) {
+                out.printf(Locale.ROOT, "(bc) / (bo) %s: throughput %.2fx   server CPU per row %.2fx%n", o.compareJar,
+                        median(by.get("bo"), Run::seconds) / bc, bcCpu / median(by.get("bo"), Run::serverCpu));
             }
             if (by.containsKey("bp")) {
                 out.printf(Locale.ROOT, "(bp) via %s ms/direction at parallelism %d / (bc) direct at parallelism %d: throughput %.2fx%n",
@@ -513,14 +518,14 @@ public final class Bench {
         return args;
     }
 
-    private ProcessBuilder process(List<String> javaOptions, List<String> args, Path output, Path rssFile) {
+    private ProcessBuilder process(Path jar, List<String> javaOptions, List<String> args, Path output, Path rssFile) {
         List<String> command = new ArrayList<>();
         if (rssFile != null) {
             command.addAll(List.of("/usr/bin/time", "-v", "-o", rssFile.toString()));
         }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(javaOptions);
-        command.addAll(List.of("-jar", projectDir.resolve(o.jar).toString()));
+        command.addAll(List.of("-jar", jar.toString()));
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command).directory(projectDir.toFile()).redirectErrorStream(true).redirectOutput(output.toFile());
         if (!password.isEmpty()) {
@@ -535,10 +540,15 @@ public final class Bench {
      * are checked. The wide table is checked against the SQL pivot.
      */
     private Run migrator(String name, String sourceUrl, String chunkSize, int parallelism, List<String> javaOptions, int stopAfterSeconds) throws Exception {
+        return migrator(name, sourceUrl, chunkSize, parallelism, javaOptions, stopAfterSeconds, projectDir.resolve(o.jar));
+    }
+
+    private Run migrator(String name, String sourceUrl, String chunkSize, int parallelism, List<String> javaOptions, int stopAfterSeconds,
+                         Path jar) throws Exception {
         drop(name);
         Path output = logDir.resolve(name + ".log");
         Path rssFile = gnuTime ? logDir.resolve(name + ".time") : null;
-        ProcessBuilder pb = process(javaOptions, arguments("run", name, sourceUrl, chunkSize, parallelism), output, rssFile);
+        ProcessBuilder pb = process(jar, javaOptions, arguments("run", name, sourceUrl, chunkSize, parallelism), output, rssFile);
         double cpu0 = serverCpu();
         long startedEpochMs = System.currentTimeMillis();
         long t0 = System.nanoTime();
@@ -585,7 +595,7 @@ public final class Bench {
     private double command(String name, String command) throws Exception {
         Path output = logDir.resolve(name + "." + command + ".log");
         long t0 = System.nanoTime();
-        Process p = process(o.migratorJavaOpts, arguments(command, name, url, "PT1M", o.parallelism), output, null).start();
+        Process p = process(projectDir.resolve(o.jar), o.migratorJavaOpts, arguments(command, name, url, "PT1M", o.parallelism), output, null).start();
         if (!p.waitFor(10, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new BenchFailure(command + " did not end within 10 minutes");
@@ -740,6 +750,7 @@ public final class Bench {
             case "ap" -> "(a') SQL pivot, one statement (CREATE TABLE AS + PK)";
             case "bc" -> "(bc) migrator, cold java -jar run, parallelism " + o.parallelism;
             case "bp" -> "(bp) (bc) via " + trim(o.proxyLatencyMs) + " ms/direction, parallelism " + o.proxyParallelism;
+            case "bo" -> "(bo) (bc) of " + o.compareJar.getFileName();
             default -> kind;
         };
     }

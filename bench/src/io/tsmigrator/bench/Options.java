@@ -33,6 +33,7 @@ final class Options {
               --url=jdbc:postgresql://HOST:PORT/DB --user=U --password=P   use this database instead of an embedded one
               --drop-existing         with --url: allow dropping the source table and schema "bench"
               --jar=target/timeseries-migrator.jar
+              --compare-jar=PATH      wide: also bo, the cold run of another build of the migrator (e.g. an earlier commit's jar)
               --migrator.KEY=VALUE    passed through to every migrator run""";
 
     String scenario = "wide";
@@ -58,6 +59,7 @@ final class Options {
     String sourceTable = "tenant.tbl_data_timeseries";
     boolean dropExisting;
     Path jar = Path.of("target/timeseries-migrator.jar");
+    Path compareJar;
     final List<String> migratorPassThrough = new ArrayList<>();
 
     static Options parse(String[] args) {
@@ -109,8 +111,8 @@ final class Options {
                 case "only" -> {
                     o.only = List.of(v.split(","));
                     for (String k : o.only) {
-                        if (!List.of("a2", "ap", "bc", "bp").contains(k)) {
-                            throw new IllegalArgumentException("--only takes a2, ap, bc, bp");
+                        if (!List.of("a2", "ap", "bc", "bp", "bo").contains(k)) {
+                            throw new IllegalArgumentException("--only takes a2, ap, bc, bp, bo");
                         }
                     }
                 }
@@ -130,6 +132,7 @@ final class Options {
                 case "password" -> o.password = v;
                 case "drop-existing" -> o.dropExisting = Boolean.parseBoolean(v);
                 case "jar" -> o.jar = Path.of(v);
+                case "compare-jar" -> o.compareJar = Path.of(v).toAbsolutePath();
                 default -> throw new IllegalArgumentException("unknown option --" + e.getKey() + "\n" + USAGE);
             }
         }
@@ -138,8 +141,16 @@ final class Options {
             figures.add("bp");
             o.only = List.copyOf(figures);
         }
+        if (o.compareJar != null && !o.only.contains("bo")) {
+            List<String> figures = new ArrayList<>(o.only);
+            figures.add("bo");
+            o.only = List.copyOf(figures);
+        }
         if (o.only.contains("bp") && o.proxyLatencyMs < 0) {
             throw new IllegalArgumentException("bp needs --proxy-latency-ms");
+        }
+        if (o.only.contains("bo") && o.compareJar == null) {
+            throw new IllegalArgumentException("bo needs --compare-jar");
         }
         if (o.dbBound && o.url != null) {
             throw new IllegalArgumentException("--db-bound pins the bench's own embedded server: it takes no --url");
