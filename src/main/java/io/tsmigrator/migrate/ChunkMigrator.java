@@ -67,12 +67,15 @@ public class ChunkMigrator {
 
     /**
      * One attempt. The chunk counts as in flight (its lease renewed) during the attempt; between
-     * attempts the lease set by {@code beginAttempt} outlasts the longest backoff.
+     * attempts the lease a failed attempt's record extends outlasts the longest backoff.
+     *
+     * @param redeliveries the attempts this process has already made at the chunk since it claimed
+     *                     it (Camel's redelivery counter; null on the first)
      */
-    public ChunkResult migrate(Chunk chunk) throws ChunkFailure {
+    public ChunkResult migrate(Chunk chunk, Integer redeliveries) throws ChunkFailure {
         inFlight.add(chunk.id());
         try {
-            return attempt(chunk);
+            return attempt(chunk, chunk.attempts() + 1 + (redeliveries == null ? 0 : redeliveries));
         } finally {
             inFlight.remove(chunk.id());
         }
@@ -82,18 +85,14 @@ public class ChunkMigrator {
      * One attempt; when the chunk meets channels without a column, their columns are added and the
      * chunk is read again at once with them, as part of the same attempt (no failure, no backoff).
      */
-    private ChunkResult attempt(Chunk chunk) throws ChunkFailure {
+    private ChunkResult attempt(Chunk chunk, int attempt) throws ChunkFailure {
         long started = System.nanoTime();
-        int attempt = chunk.attempts() + 1;
-        int redoOf = 0;
         ChannelColumns.Snapshot columns = channels.current();
         while (true) {
-            Pass pass = pass(chunk, columns, attempt, redoOf, started);
+            Pass pass = pass(chunk, columns, attempt, started);
             if (pass.result() != null) {
                 return pass.result();
             }
-            attempt = pass.attempt();
-            redoOf = attempt;
             try {
                 columns = channels.addFor(chunk.ship(), pass.unknown(), columns);
             } catch (Exception e) {
@@ -105,15 +104,12 @@ public class ChunkMigrator {
     }
 
     /** A chunk read and written with one snapshot of the columns: its result, or the channels it met without a column. */
-    private record Pass(ChunkResult result, Set<String> unknown, int attempt) {
+    private record Pass(ChunkResult result, Set<String> unknown) {
     }
 
-    private Pass pass(Chunk chunk, ChannelColumns.Snapshot columns, int attempt, int redoOf, long started) throws ChunkFailure {
+    private Pass pass(Chunk chunk, ChannelColumns.Snapshot columns, int attempt, long started) throws ChunkFailure {
         byte[] copyBuffer = copyBuffers.get(); // this consumer's, not the opening thread's
-        WriteOpening opening = WriteOpening.start(() -> {
-            WideWriter.Session write = writer.begin(chunk, columns, copyBuffer, owner, lease, redoOf);
-            return new WriteOpening.Opened(write.attempt(), write);
-        });
+        WriteOpening opening = WriteOpening.start(() -> writer.begin(chunk, columns, copyBuffer));
         try {
             WidePivot pivot = pivotFor(columns.columns().size());
             long narrowRows = 0;
@@ -137,20 +133,20 @@ public class ChunkMigrator {
                         duplicates += pivot.duplicates();
                         windows++;
                         if (write == null) {
-                            WriteOpening.Opened opened = opening.await();
-                            attempt = opened.attempt();
-                            write = opened.write();
+                            write = opening.await();
                         }
                         if (read.unknownChannels().isEmpty()) {
                             write.append(pivot); // once a channel lacks a column the write is rolled back: nothing more to send
                         }
                     }
                     if (!read.unknownChannels().isEmpty()) {
-                        attempt = write == null ? opening.abandon(attempt) : attempt;
-                        return new Pass(null, Set.copyOf(read.unknownChannels()), attempt); // the write closes uncommitted below
+                        if (write == null) {
+                            opening.abandon();
+                        }
+                        return new Pass(null, Set.copyOf(read.unknownChannels())); // the write closes uncommitted below
                     }
                     skipped = read.skipped();
-                    written = write.commit(owner, narrowRows, duplicates, skipped);
+                    written = write.commit(owner, attempt, narrowRows, duplicates, skipped, started);
                 } catch (Exception e) {
                     read.fail();
                     throw e;
@@ -167,12 +163,13 @@ public class ChunkMigrator {
             LOG.info("{} attempt {}: {} narrow rows -> {} wide rows ({} duplicates{}) in {} ms (read {} ms, pivot, write and commit {} ms; {} read windows)",
                     chunk.describe(), attempt, narrowRows, written, duplicates, skipped == 0 ? "" : ", " + skipped + " skipped", millis,
                     readMillis, millis - readMillis, windows);
-            return new Pass(new ChunkResult(chunk, attempt, narrowRows, written, duplicates, millis), Set.of(), attempt);
+            return new Pass(new ChunkResult(chunk, attempt, narrowRows, written, duplicates, millis), Set.of());
         } catch (LeaseLostException e) {
-            opening.abandon(attempt);
+            opening.abandon();
             throw e;
         } catch (Exception e) {
-            throw failure(chunk, opening.abandon(attempt), started, e);
+            opening.abandon();
+            throw failure(chunk, attempt, started, e);
         }
     }
 
@@ -202,7 +199,7 @@ public class ChunkMigrator {
 
     private void recordQuietly(Chunk chunk, int attempt, FailureKind kind, String sqlState, String reason, long millis) {
         try {
-            ledger.recordFailure(chunk, attempt, kind.name(), sqlState, reason, millis);
+            ledger.recordFailure(chunk, owner, lease, attempt, kind.name(), sqlState, reason, millis);
         } catch (Exception e) {
             // the database may be the thing that failed; the retry will record its own outcome
             LOG.debug("{}: could not note the failure in the ledger: {}", chunk.describe(), Secrets.scrub(e.getMessage()));
