@@ -38,9 +38,11 @@ public record ColumnForecast(Set<String> columns, long unnamed, String how) {
             return new ColumnForecast(columns, 0, "each ship's channel ids by index probes");
         }
         if (global) {
+            // an id the file names for some ship is taken to be named wherever it is read: a lower
+            // bound, which the chunks' own check completes
             for (String channel : discovery.channels()) {
                 Set<String> named = mapping.mappedColumnsOf(channel);
-                if (named.isEmpty() || mapping.perShip()) {
+                if (named.isEmpty()) {
                     add(columns, mapping, null, channel);
                 }
                 columns.addAll(named);
