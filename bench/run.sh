@@ -19,4 +19,4 @@ if [[ ! -d $OUT ]] || [[ -n $(find bench/src -newer "$OUT/.stamp" -type f 2>/dev
   touch "$OUT/.stamp"
 fi
 
-exec java -Xmx1g -Dbench.project.dir="$PWD" -cp "$OUT:$JAR" io.tsmigrator.bench.Bench "$@"
+exec java -Xmx1g -Dbench.project.dir="$PWD" -cp "$OUT:$JAR" "${BENCH_MAIN:-io.tsmigrator.bench.Bench}" "$@"
