@@ -4,14 +4,12 @@ import io.tsmigrator.ExitCodes;
 import io.tsmigrator.config.Identifiers;
 import io.tsmigrator.config.InvalidSettingException;
 import io.tsmigrator.config.Settings;
-import io.tsmigrator.config.UnmappedChannels;
 import io.tsmigrator.ledger.ChunkLedger;
 import io.tsmigrator.ledger.ControlSchema;
 import io.tsmigrator.ledger.Requeue;
-import io.tsmigrator.plan.RunScope;
+import io.tsmigrator.source.ColumnType;
 import io.tsmigrator.source.SourceTable;
 import io.tsmigrator.target.ChannelMapping;
-import io.tsmigrator.target.WideTable;
 import io.tsmigrator.verify.ChunkVerifier;
 import io.tsmigrator.verify.LedgerPages;
 import io.tsmigrator.verify.ShipChannels;
@@ -71,20 +69,18 @@ public final class VerifyCommand {
         requireLedger(chunkTable, settings);
         SourceTable source = SourceTable.inspect(env.pools().read(), settings);
         ChannelMapping mapping = ChannelMapping.from(settings);
-        WideTable wide = WideTable.of(settings);
-        List<String> listed = RunScope.listedChannels(settings, source);
-        // the source is read for each ship's own channels when a list or the mapping's skip leaves others out
-        boolean filtered = !listed.isEmpty() || mapping.unmapped() == UnmappedChannels.SKIP;
-        ShipChannels shipChannels = ShipChannels.throughMapping(mapping, wide.shape(env.pools().control()).valueColumns(wide), listed, filtered);
-        if (shipChannels.columns().isEmpty()) {
+        Map<String, ColumnType> wideColumns = SourceTable.columnsOf(env.pools().control(), Identifiers.quoteQualified(settings.targetTable()));
+        ShipChannels channels = new ShipChannels(mapping, wideColumns == null ? List.of() : wideColumns.keySet(), settings.channels(),
+                source.channelType().isInteger());
+        if (channels.columns().isEmpty()) {
             throw InvalidSettingException.of(Settings.TARGET_TABLE, settings.targetTable(), "a wide table with channel columns to verify");
         }
         WindowDigests digests = new WindowDigests(source, Identifiers.quoteQualified(settings.targetTable()), Identifiers.quote(settings.shipColumn()),
-                Identifiers.quote(settings.timeColumn()), shipChannels.columns(), filtered);
+                Identifiers.quote(settings.timeColumn()), channels.columns(), channels.filtered());
         Requeue requeues = new Requeue(env.pools().control(), new ChunkLedger(env.pools().control(), schema, settings.targetTable()), schema);
         LedgerPages pages = new LedgerPages(env.pools().control(), chunkTable, settings.targetTable(), settings.ships(), settings.from(), settings.to());
         long notDone;
-        try (ChunkVerifier verifier = new ChunkVerifier(env.pools().read(), env.pools().control(), digests, shipChannels)) {
+        try (ChunkVerifier verifier = new ChunkVerifier(env.pools().read(), env.pools().control(), digests, channels)) {
             notDone = verifier.verify(pages, batch -> report(batch, requeues));
         }
         out.printf("%d windows checked, %d differ%s%n", checked, differ,
