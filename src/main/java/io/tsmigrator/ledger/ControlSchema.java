@@ -111,6 +111,21 @@ public final class ControlSchema {
                         + " started_at timestamptz,"
                         + " completed_at timestamptz NOT NULL,"
                         + " PRIMARY KEY (job, ship_id))");
+                // planning: what each ship's probes have covered, and the source's change marks being re-migrated
+                s.addBatch("CREATE TABLE IF NOT EXISTS " + table("ship_plan") + " ("
+                        + " job text NOT NULL,"
+                        + " ship_id text NOT NULL,"
+                        + " probed_from timestamptz NOT NULL,"
+                        + " probed_until timestamptz NOT NULL,"
+                        + " PRIMARY KEY (job, ship_id))");
+                s.addBatch("CREATE TABLE IF NOT EXISTS " + table("remigration") + " ("
+                        + " job text NOT NULL,"
+                        + " ship_id text NOT NULL,"
+                        + " window_start timestamptz NOT NULL,"
+                        + " window_end timestamptz NOT NULL,"
+                        + " version bigint NOT NULL,"
+                        + " accepted_at timestamptz NOT NULL DEFAULT now(),"
+                        + " PRIMARY KEY (job, ship_id, window_start))");
                 for (String repo : new String[] {AGGREGATION_TABLE, AGGREGATION_TABLE + "_completed"}) {
                     s.addBatch("CREATE TABLE IF NOT EXISTS " + table(repo) + " ("
                             + " id varchar(255) PRIMARY KEY, exchange bytea NOT NULL, version bigint NOT NULL)");

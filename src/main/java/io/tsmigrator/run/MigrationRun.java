@@ -17,7 +17,12 @@ import io.tsmigrator.ledger.Requeue;
 import io.tsmigrator.migrate.ChannelFilter;
 import io.tsmigrator.migrate.ChunkMigrator;
 import io.tsmigrator.migrate.ReadMethod;
+import io.tsmigrator.ledger.ProbedRanges;
+import io.tsmigrator.ledger.Remigrations;
+import io.tsmigrator.plan.ChangeMarks;
 import io.tsmigrator.plan.ChunkClaims;
+import io.tsmigrator.plan.FollowStatus;
+import io.tsmigrator.source.ReadingProbe;
 import io.tsmigrator.plan.ChunkPlanner;
 import io.tsmigrator.plan.RunScope;
 import io.tsmigrator.replay.ReplayQueue;
@@ -70,17 +75,20 @@ public final class MigrationRun {
 
     private final ReplayRequest replay;
     private final boolean json;
+    private final boolean follow;
 
     /**
      * @param replay what to replay, or null for a plain run
      * @param json whether a replay prints its outcome as JSON
+     * @param follow whether the run keeps the wide table current until it is stopped ({@code run --follow})
      */
-    public MigrationRun(Environment env, PrintStream out, GracefulShutdown shutdown, ReplayRequest replay, boolean json) {
+    public MigrationRun(Environment env, PrintStream out, GracefulShutdown shutdown, ReplayRequest replay, boolean json, boolean follow) {
         this.env = env;
         this.out = out;
         this.shutdown = shutdown;
         this.replay = replay;
         this.json = json;
+        this.follow = follow;
     }
 
     /** Runs with {@code camel}'s routes, whose loading the caller started before opening the databases. */
@@ -188,7 +196,10 @@ public final class MigrationRun {
         try {
             // Camel's configuration is done with the registry now
             routes.await();
-            main.bind("chunkPlanner", new ChunkPlanner(discovery, ledger, scope, settings.chunkSize()));
+            Remigrations remigrations = new Remigrations(pools.control(), ledger, schema);
+            main.bind("chunkPlanner", new ChunkPlanner(discovery, new ReadingProbe(pools.read(), source), ledger,
+                    new ProbedRanges(pools.control(), schema, ledger.job()), remigrations, ChangeMarks.NONE, scope, settings.chunkSize(),
+                    settings.ships().isEmpty(), follow ? settings.followSettle() : null, new FollowStatus(ledger, remigrations, LAG_LOG_EVERY)));
             main.bind("chunkClaims", claims);
             main.bind("chunkMigrator", new ChunkMigrator(pools.read(), pools.write(), source, wide, channelFilter,
                     ReadMethod.of(settings), ledger, classifier, owner, settings.lease(), settings.socketTimeout(), inFlight));
@@ -199,7 +210,7 @@ public final class MigrationRun {
             main.bind("shipCompletions", completions);
             main.bind("shipAggregationRepository", aggregationRepository(pools, schema));
             main.bind("leaseKeeper", new LeaseKeeper(ledger, owner, settings.lease(), inFlight));
-            main.bind("runControl", new RunControl(afterChunk, scope, completions, claims, () -> stopWhenIdle(main, quartz)));
+            main.bind("runControl", new RunControl(afterChunk, scope, completions, claims, follow, () -> stopWhenIdle(main, quartz)));
             main.addMainListener(new MainListenerSupport() {
                 @Override
                 public void beforeStop(BaseMainSupport m) {
@@ -233,6 +244,10 @@ public final class MigrationRun {
         }
         if (replay != null) {
             new ReplaySummary(out, json).print(letters.byIds(replayed.stream().map(DeadLetter::id).toList()), replay.windows(), unfinished, failed);
+        }
+        if (follow) {
+            // work left when a follow run is stopped is normal: the next run goes on with it
+            return ExitCodes.OK;
         }
         if (unfinished > 0) {
             return ExitCodes.FAILED;
@@ -384,6 +399,9 @@ public final class MigrationRun {
             LOG.debug("could not halt the planning timer before the stop: {}", e.getMessage());
         }
     }
+
+    /** How often follow mode logs its lag. */
+    private static final java.time.Duration LAG_LOG_EVERY = java.time.Duration.ofSeconds(30);
 
     private static final java.time.Duration STOP_WAIT = java.time.Duration.ofSeconds(10);
 
