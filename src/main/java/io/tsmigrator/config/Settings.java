@@ -42,8 +42,6 @@ public final class Settings {
     public static final String MIN_CHUNK_SIZE = "migrator.min-chunk-size";
     public static final String PARALLELISM = "migrator.parallelism";
     public static final String CONTROL_SCHEMA = "migrator.control-schema";
-    public static final String READ_METHOD = "migrator.read-method";
-    public static final String FETCH_SIZE = "migrator.fetch-size";
     public static final String PLAN_INTERVAL = "migrator.plan-interval";
     public static final String LEASE = "migrator.lease";
     public static final String FOLLOW_SETTLE = "migrator.follow.settle";
@@ -92,8 +90,6 @@ public final class Settings {
         d.put(MIN_CHUNK_SIZE, "PT1M");
         d.put(PARALLELISM, "2");
         d.put(CONTROL_SCHEMA, "migrator");
-        d.put(READ_METHOD, "copy");
-        d.put(FETCH_SIZE, "50000");
         d.put(PLAN_INTERVAL, "PT1S");
         d.put(LEASE, "PT2M");
         d.put(FOLLOW_SETTLE, "PT5M");
@@ -168,8 +164,6 @@ public final class Settings {
         to();
         minChunkSize();
         parallelism();
-        readsWithCopy();
-        fetchSize();
         planInterval();
         lease();
         followSettle();
@@ -328,19 +322,6 @@ public final class Settings {
 
     public int parallelism() {
         return intBetween(PARALLELISM, 1, 64);
-    }
-
-    /** Whether chunks are read with {@code COPY (query) TO STDOUT} ({@code copy}) rather than a server-side cursor ({@code cursor}). */
-    public boolean readsWithCopy() {
-        String v = raw(READ_METHOD);
-        if (v.equals("copy") || v.equals("cursor")) {
-            return v.equals("copy");
-        }
-        throw InvalidSettingException.of(READ_METHOD, v, "copy or cursor");
-    }
-
-    public int fetchSize() {
-        return intBetween(FETCH_SIZE, 100, 1_000_000);
     }
 
     public Duration planInterval() {

@@ -19,13 +19,13 @@ class SettingsTest {
     void commandLineBeatsSystemPropertyBeatsEnvironmentBeatsFile() {
         Properties system = new Properties();
         system.setProperty("migrator.parallelism", "4");
-        system.setProperty("migrator.fetch-size", "5000");
-        Map<String, String> env = Map.of("MIGRATOR_PARALLELISM", "3", "MIGRATOR_CHUNK_SIZE", "PT30M", "MIGRATOR_FETCH_SIZE", "7000");
+        system.setProperty("migrator.lease", "PT5M");
+        Map<String, String> env = Map.of("MIGRATOR_PARALLELISM", "3", "MIGRATOR_CHUNK_SIZE", "PT30M", "MIGRATOR_LEASE", "PT7M");
 
         Settings s = SettingsLoader.load(Map.of("migrator.parallelism", "5"), env, system);
 
         assertEquals(5, s.parallelism());
-        assertEquals(5000, s.fetchSize());
+        assertEquals("PT5M", s.lease().toString());
         assertEquals("PT30M", s.chunkSize().toString());
         assertEquals("tenant.tbl_data_timeseries", s.sourceTable());
     }
