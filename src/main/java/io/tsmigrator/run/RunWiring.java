@@ -40,13 +40,14 @@ final class RunWiring {
     private final ReplayQueue replayQueue;
     private final String owner;
     private final boolean follow;
+    private final ChangeMarks changes;
     private final InFlightChunks inFlight = new InFlightChunks();
     private final ChunkClaims claims;
     private final DeadLetters deadLetters;
     private final ShipCompletions completions;
 
     RunWiring(Settings settings, Pools pools, ControlSchema schema, SourceSide source, ChunkLedger ledger, RunScope scope,
-              ReplayQueue replayQueue, String owner, boolean follow) {
+              ReplayQueue replayQueue, String owner, boolean follow, ChangeMarks changes) {
         this.settings = settings;
         this.pools = pools;
         this.schema = schema;
@@ -56,6 +57,7 @@ final class RunWiring {
         this.replayQueue = replayQueue;
         this.owner = owner;
         this.follow = follow;
+        this.changes = changes;
         this.claims = new ChunkClaims(ledger, scope, owner, settings.lease());
         this.deadLetters = new DeadLetters(ledger, schema, owner);
         this.completions = new ShipCompletions(pools.control(), ledger, schema);
@@ -91,7 +93,7 @@ final class RunWiring {
     private ChunkPlanner planner() {
         Remigrations remigrations = new Remigrations(pools.control(), ledger, schema);
         return new ChunkPlanner(source.discovery(), new ReadingProbe(pools.read(), source.table()), ledger,
-                new ProbedRanges(pools.control(), schema, ledger.job()), remigrations, ChangeMarks.NONE, scope, settings.chunkSize(),
+                new ProbedRanges(pools.control(), schema, ledger.job()), remigrations, changes, scope, settings.chunkSize(),
                 settings.ships().isEmpty(), follow ? settings.followSettle() : null, new FollowStatus(ledger, remigrations, LAG_LOG_EVERY));
     }
 
