@@ -109,7 +109,9 @@ public class ChunkPlanner {
     /** What each ship's pass must probe: beyond its probed range, up to its last reading (batch) or the settled past (follow). */
     private List<ShipRange> probeRanges(List<String> ships, Map<String, Instant[]> before, Instant now, Map<String, Instant[]> lookedAt)
             throws SQLException {
-        List<String> unprobed = following() ? ships.stream().filter(s -> !before.containsKey(s)).toList() : ships;
+        // A run's first pass asks every ship for its first and last reading (an earlier run may have
+        // started later than this one); a follow run's later passes ask only ships never probed.
+        List<String> unprobed = planned ? ships.stream().filter(s -> !before.containsKey(s)).toList() : ships;
         Map<String, Instant[]> bounds = unprobed.isEmpty() ? Map.of() : discovery.bounds(unprobed);
         Instant settled = following() ? windowStart(now.minus(settle)) : null;
         List<ShipRange> ranges = new ArrayList<>();
@@ -119,7 +121,7 @@ public class ChunkPlanner {
             if (done == null && readings == null) {
                 continue;
             }
-            Instant lo = done == null || !scope.fromIsOpen() ? (scope.fromIsOpen() ? windowStart(readings[0]) : scope.from()) : done[0];
+            Instant lo = !scope.fromIsOpen() ? scope.from() : readings != null ? windowStart(readings[0]) : done[0];
             Instant hi = following() ? settled : readings == null ? null : windowStart(readings[1]).plus(chunkSize);
             if (hi == null) {
                 continue;
