@@ -9,7 +9,6 @@ import org.postgresql.ds.PGSimpleDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -177,10 +176,10 @@ class ChangeCaptureTest {
         TestDb db = source("timestamptz");
         ChangeCapture capture = capture(db, "PT1H");
         capture.install();
-        db.execute("CREATE ROLE ship_writer LOGIN", "GRANT USAGE ON SCHEMA tenant TO ship_writer",
-                "GRANT INSERT, UPDATE, DELETE, SELECT ON " + TABLE + " TO ship_writer");
+        String writer = role(db, "ship_writer");
+        db.execute("GRANT USAGE ON SCHEMA tenant TO " + writer, "GRANT INSERT, UPDATE, DELETE, SELECT ON " + TABLE + " TO " + writer);
 
-        as(db, "ship_writer").execute("INSERT INTO " + TABLE + " VALUES (4, 7, '2024-03-01 00:10+00', 1)");
+        as(db, writer).execute("INSERT INTO " + TABLE + " VALUES (4, 7, '2024-03-01 00:10+00', 1)");
 
         assertEquals(Set.of("4@2024-03-01T00:00:00Z"), keys(capture.marks(10)));
     }
@@ -219,9 +218,10 @@ class ChangeCaptureTest {
     @Test
     void withoutTheTriggerPrivilegeTheInstallSaysSoInOneLineAndNamesTheFallback() throws Exception {
         TestDb db = source("timestamptz");
-        db.execute("CREATE ROLE migrator_user LOGIN", "GRANT CREATE ON DATABASE " + db.url().substring(db.url().lastIndexOf('/') + 1) + " TO migrator_user",
-                "GRANT USAGE ON SCHEMA tenant TO migrator_user", "GRANT SELECT ON " + TABLE + " TO migrator_user");
-        PGSimpleDataSource limited = as(db, "migrator_user").dataSource();
+        String user = role(db, "capture_installer");
+        db.execute("GRANT CREATE ON DATABASE " + db.url().substring(db.url().lastIndexOf('/') + 1) + " TO " + user,
+                "GRANT USAGE ON SCHEMA tenant TO " + user, "GRANT SELECT ON " + TABLE + " TO " + user);
+        PGSimpleDataSource limited = as(db, user).dataSource();
         ChangeCapture capture = new ChangeCapture(limited, SourceTable.inspect(limited, db.settings(Map.of())), "migrator", java.time.Duration.ofHours(1));
 
         CaptureUnavailableException e = assertThrows(CaptureUnavailableException.class, capture::install);
@@ -290,6 +290,13 @@ class ChangeCaptureTest {
         return ChangeCapture.of(db.dataSource(), SourceTable.inspect(db.dataSource(), settings), settings);
     }
 
+    /** A login role named after its database: roles belong to the whole server, which other tests share. */
+    private static String role(TestDb db, String name) {
+        String role = name + "_" + db.url().substring(db.url().lastIndexOf('/') + 1);
+        db.execute("CREATE ROLE " + role + " LOGIN");
+        return role;
+    }
+
     private static TestDb as(TestDb db, String user) {
         TestDb other = new TestDb(db.url());
         other.dataSource().setUser(user);
@@ -302,10 +309,5 @@ class ChangeCaptureTest {
 
     private static String key(DirtyWindow mark) {
         return mark.ship() + "@" + mark.windowStart();
-    }
-
-    @SuppressWarnings("unused")
-    private static Instant at(String iso) {
-        return Instant.parse(iso);
     }
 }
