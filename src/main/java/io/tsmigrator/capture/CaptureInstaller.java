@@ -1,5 +1,6 @@
 package io.tsmigrator.capture;
 
+import io.tsmigrator.config.Identifiers;
 import io.tsmigrator.source.SourceTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,7 +102,7 @@ final class CaptureInstaller {
                 s.addBatch(function.createSql());
                 s.addBatch(function.commentSql());
             }
-            for (String trigger : CaptureObjects.TRIGGERS) {
+            for (String trigger : objects.triggers()) {
                 if (!before.triggers().contains(trigger)) {
                     s.addBatch(triggerSql(trigger));
                 }
@@ -125,12 +126,10 @@ final class CaptureInstaller {
     }
 
     private String triggerSql(String trigger) {
-        String event = switch (trigger) {
-            case CaptureObjects.INSERT_TRIGGER -> "INSERT ON " + objects.source() + " REFERENCING NEW TABLE AS new_rows";
-            case CaptureObjects.UPDATE_TRIGGER -> "UPDATE ON " + objects.source() + " REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows";
-            default -> "DELETE ON " + objects.source() + " REFERENCING OLD TABLE AS old_rows";
-        };
-        return "CREATE TRIGGER " + trigger + " AFTER " + event + " FOR EACH STATEMENT EXECUTE FUNCTION " + objects.function() + "()";
+        String event = trigger.equals(objects.insertTrigger()) ? "INSERT ON " + objects.source() + " REFERENCING NEW TABLE AS new_rows"
+                : trigger.equals(objects.updateTrigger()) ? "UPDATE ON " + objects.source() + " REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"
+                : "DELETE ON " + objects.source() + " REFERENCING OLD TABLE AS old_rows";
+        return "CREATE TRIGGER " + Identifiers.quote(trigger) + " AFTER " + event + " FOR EACH STATEMENT EXECUTE FUNCTION " + objects.function() + "()";
     }
 
     /** Removes the triggers (wherever they are), the function, the marks and their sequence; the schema stays. */
