@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -24,6 +25,12 @@ class FollowModeTest {
     private static final String SOURCE = "tenant.tbl_data_timeseries";
     private static final String WIDE = "tenant.tbl_data_timeseries_wide";
     private static final List<Integer> CHANNELS = List.of(1, 2, 3);
+    private static final String PASSWORD = "f0llow-Pa55-never-shown";
+
+    /** Roles are the server's, shared by every test database: one of this database's name. */
+    private static String role(TestDb db) {
+        return "follower_" + db.url().substring(db.url().lastIndexOf('/') + 1);
+    }
 
     @Test
     void keepsTheWideTableEqualToThePivotWhileTheSourceChanges() throws Exception {
@@ -31,11 +38,14 @@ class FollowModeTest {
         db.execute("CREATE SCHEMA tenant",
                 "CREATE TABLE " + SOURCE + " (ship_id integer NOT NULL, data_channel_id integer NOT NULL, created_time timestamptz NOT NULL, value double precision)",
                 "CREATE INDEX ON " + SOURCE + " (ship_id, created_time)",
+                "CREATE ROLE " + role(db) + " LOGIN SUPERUSER PASSWORD '" + PASSWORD + "'",
                 // ten minutes of history up to a minute ago, every 5 s, for ships 1 and 2
                 "INSERT INTO " + SOURCE + " SELECT s, ch, date_trunc('second', now()) - interval '1 minute' - g * interval '5 seconds', s * 1000 + ch + g"
                         + " FROM generate_series(1, 2) s, generate_series(1, 3) ch, generate_series(0, 119) g");
         List<String> args = new ArrayList<>(db.runArgs("--migrator.chunk-size=PT10S", "--migrator.min-chunk-size=PT1S",
                 "--migrator.plan-interval=PT0.5S", "--migrator.follow.settle=PT1S"));
+        args.set(2, "--migrator.source.username=" + role(db));
+        args.add("--migrator.source.password=" + PASSWORD);
         args.add("--follow");
         ChildJvm follow = ChildJvm.start(args);
         try {
@@ -62,6 +72,7 @@ class FollowModeTest {
         int exit = follow.await(60);
         assertEquals(0, exit, follow.output());
         assertTrue(follow.output().contains("following"), "the lag is logged\n" + follow.output());
+        assertFalse(follow.output().contains(PASSWORD), follow.output());
     }
 
     private static void awaitPivot(TestDb db, ChildJvm follow, String what) {

@@ -1,6 +1,7 @@
 package io.tsmigrator.capture;
 
 import io.tsmigrator.config.Identifiers;
+import io.tsmigrator.db.Transactions;
 import io.tsmigrator.source.SourceTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -160,6 +161,7 @@ final class CaptureInstaller {
     }
 
     private static void lock(Connection c) throws SQLException {
+        Transactions.boundDdl(c);
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
             ps.setString(1, CaptureObjects.LOCK_KEY);
             ps.execute();

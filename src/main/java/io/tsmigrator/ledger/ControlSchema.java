@@ -40,9 +40,7 @@ public final class ControlSchema {
     public void create(DataSource dataSource) throws SQLException {
         Transactions.inTransaction(dataSource, c -> {
             try (Statement s = c.createStatement()) {
-                // A low statement_timeout on the role is meant for chunks, which split under it; the
-                // start's DDL (a dozen tables, more on a busy server) cannot, so it gets its own bound.
-                s.execute("SET LOCAL statement_timeout = '1min'");
+                Transactions.boundDdl(c);
                 s.execute("SELECT pg_advisory_xact_lock(hashtext('timeseries-migrator control schema'))");
                 s.addBatch("CREATE SCHEMA IF NOT EXISTS " + schema);
                 s.addBatch("CREATE TABLE IF NOT EXISTS " + table("chunk") + " ("
