@@ -48,7 +48,6 @@ public final class Settings {
     public static final String RETRY_INITIAL_DELAY = "migrator.retry.initial-delay";
     public static final String RETRY_MAX_DELAY = "migrator.retry.max-delay";
     public static final String RETRY_MULTIPLIER = "migrator.retry.multiplier";
-    public static final String SPLIT_AFTER = "migrator.split-after";
     public static final String SHUTDOWN_TIMEOUT = "migrator.shutdown-timeout";
     public static final String CONNECT_TIMEOUT = "migrator.db.connect-timeout";
     public static final String SOCKET_TIMEOUT = "migrator.db.socket-timeout";
@@ -95,7 +94,6 @@ public final class Settings {
         d.put(RETRY_INITIAL_DELAY, "PT1S");
         d.put(RETRY_MAX_DELAY, "PT1M");
         d.put(RETRY_MULTIPLIER, "2.0");
-        d.put(SPLIT_AFTER, "0.5");
         d.put(SHUTDOWN_TIMEOUT, "PT30S");
         d.put(CONNECT_TIMEOUT, "PT10S");
         d.put(SOCKET_TIMEOUT, "PT5M");
@@ -168,7 +166,6 @@ public final class Settings {
         retryInitialDelay();
         retryMaxDelay();
         retryMultiplier();
-        splitAfter();
         shutdownTimeout();
         connectTimeout();
         socketTimeout();
@@ -363,19 +360,6 @@ public final class Settings {
             // reported below
         }
         throw InvalidSettingException.of(RETRY_MULTIPLIER, v, "a number from 1.0 to 100.0");
-    }
-
-    public double splitAfter() {
-        String v = raw(SPLIT_AFTER);
-        try {
-            double share = Double.parseDouble(v);
-            if (share > 0.0 && share <= 1.0) {
-                return share;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw InvalidSettingException.of(SPLIT_AFTER, v, "a share of the smallest known timeout, greater than 0 and at most 1 (e.g. 0.5)");
     }
 
     public Duration shutdownTimeout() {

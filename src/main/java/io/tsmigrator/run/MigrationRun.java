@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
@@ -122,20 +121,6 @@ public final class MigrationRun {
 
         pools.closeChunkPools();
         return new RunOutcome(ledger, requeue, schema, out).settle(owner, scope, wiring.completions(), replay, json, letters, replayed);
-    }
-
-    /**
-     * A lost connection after this long is taken for a limit on how long work may run: a share
-     * ({@code migrator.split-after}) of the shortest timeout the migrator knows of.
-     */
-    static Duration splitAfter(Settings settings) {
-        Duration shortest = settings.poolMaxLifetime();
-        for (Duration limit : List.of(settings.statementTimeout(), settings.idleInTransactionTimeout())) {
-            if (!limit.isZero() && limit.compareTo(shortest) < 0) {
-                shortest = limit;
-            }
-        }
-        return Duration.ofMillis((long) (shortest.toMillis() * settings.splitAfter()));
     }
 
     private static String ownerId() {
