@@ -170,8 +170,9 @@ public class ChunkLedger {
      * back. Returns its attempt number (1 for the first).
      */
     public int beginAttempt(Connection conn, Chunk c, String owner, Duration lease) throws SQLException {
-        String sql = "UPDATE " + chunk + " SET attempts = attempts + 1, started_at = coalesce(started_at, now()), attempt_started_at = now(),"
-                + " lease_until = now() + ? * interval '1 millisecond', updated_at = now()"
+        // clock_timestamp(): the attempt starts now, whenever the connection's transaction began
+        String sql = "UPDATE " + chunk + " SET attempts = attempts + 1, started_at = coalesce(started_at, clock_timestamp()),"
+                + " attempt_started_at = clock_timestamp(), lease_until = clock_timestamp() + ? * interval '1 millisecond', updated_at = clock_timestamp()"
                 + " WHERE id = ? AND owner = ? AND status = 'RUNNING' RETURNING attempts";
         try (PreparedStatement ps = conn.prepareStatement(sql)) {
             ps.setLong(1, lease.toMillis());

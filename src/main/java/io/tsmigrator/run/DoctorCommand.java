@@ -2,7 +2,6 @@ package io.tsmigrator.run;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tsmigrator.ExitCodes;
 import io.tsmigrator.config.Secrets;
 import io.tsmigrator.doctor.Diagnosis;
 import io.tsmigrator.doctor.Doctor;

@@ -1,6 +1,5 @@
 package io.tsmigrator.run;
 
-import io.tsmigrator.ExitCodes;
 import io.tsmigrator.config.Settings;
 import io.tsmigrator.db.BackgroundWork;
 import io.tsmigrator.db.Pools;
