@@ -34,6 +34,7 @@ public final class Settings {
     public static final String TARGET_TABLE = "migrator.target.table";
     public static final String COLUMN_PREFIX = "migrator.target.column-prefix";
     public static final String CHANNELS_MAPPING = "migrator.channels.mapping";
+    public static final String CHANNELS_UNMAPPED = "migrator.channels.unmapped";
     public static final String SHIPS = "migrator.ships";
     public static final String FROM = "migrator.from";
     public static final String TO = "migrator.to";
@@ -80,6 +81,7 @@ public final class Settings {
         d.put(TARGET_TABLE, "tenant.tbl_data_timeseries_wide");
         d.put(COLUMN_PREFIX, "ch_");
         d.put(CHANNELS_MAPPING, "");
+        d.put(CHANNELS_UNMAPPED, "column");
         d.put(SHIPS, "");
         d.put(FROM, "");
         d.put(TO, "");
@@ -157,6 +159,7 @@ public final class Settings {
         columnPrefix();
         controlSchema();
         channelsMapping();
+        channelsUnmapped();
         to();
         minChunkSize();
         parallelism();
@@ -272,9 +275,21 @@ public final class Settings {
         }
         Path path = Path.of(file);
         if (!Files.isRegularFile(path)) {
-            throw InvalidSettingException.of(CHANNELS_MAPPING, file, "an existing CSV file with lines data_channel_id,column_name");
+            throw InvalidSettingException.of(CHANNELS_MAPPING, file, "an existing CSV file with lines data_channel_id,column_name"
+                    + " or ship_id,data_channel_id,column_name");
         }
         return path;
+    }
+
+    /** What happens to the readings of a channel the mapping does not name. */
+    public UnmappedChannels channelsUnmapped() {
+        String value = raw(CHANNELS_UNMAPPED);
+        for (UnmappedChannels u : UnmappedChannels.values()) {
+            if (u.name().equalsIgnoreCase(value)) {
+                return u;
+            }
+        }
+        throw InvalidSettingException.of(CHANNELS_UNMAPPED, value, "column, skip or fail");
     }
 
     // ---- scope -------------------------------------------------------------------------------
