@@ -27,8 +27,7 @@ final class Options {
               --proxy-latency-ms=N    also run the migrator through a loopback TCP proxy adding N ms per direction
                                       (bwp), and through the same proxy without delay (bwp0)
               --rss-sweep             also run the migrator (cold) at PT15M and at PT6H, with those JVM options and with none, and print peak RSS
-              --migrator-java-opts='...'  JVM options of the migrator JVMs (default: the README's, see Options.README_JAVA_OPTS;
-                                      --migrator-java-opts= for none)
+              --migrator-java-opts='...'  JVM options of the migrator JVMs (default: none)
               --discover-channels     let the migrator discover channels itself (default: pass --migrator.channels)
               --url=jdbc:postgresql://HOST:PORT/DB --user=U --password=P   use this database instead of an embedded one
               --source-table=tenant.tbl_data_timeseries   the narrow table the bench (re)creates
@@ -53,9 +52,9 @@ final class Options {
     static final List<String> FIGURES = List.of("a1", "aN", "ap", "api", "bw", "bwf", "bc", "bwp", "bwp0");
     boolean rssSweep;
     /** The JVM options the README gives for {@code java -jar}: a heap sized for the migrator, not a quarter of the machine. */
-    static final List<String> README_JAVA_OPTS = List.of("-XX:+UseSerialGC", "-Xmx160m", "-Xmn80m", "-XX:SurvivorRatio=4");
 
-    List<String> migratorJavaOpts = README_JAVA_OPTS;
+    // a migrator run needs no JVM options: the bench measures it as users run it
+    List<String> migratorJavaOpts = List.of();
     boolean discoverChannels;
     String url;
     String user = "";

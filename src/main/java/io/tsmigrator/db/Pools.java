@@ -110,7 +110,7 @@ public final class Pools implements AutoCloseable {
         config.setIsolateInternalQueries(true);
         config.addDataSourceProperty("ApplicationName", APPLICATION_NAME);
         config.addDataSourceProperty("tcpKeepAlive", "true");
-        // one round trip less per connection; the migrator needs PostgreSQL 10 or later (README)
+        // one round trip less per connection (the migrator needs PostgreSQL 13 or later; 10 is what the driver needs to know)
         config.addDataSourceProperty("assumeMinServerVersion", ASSUME_MIN_SERVER_VERSION);
         config.addDataSourceProperty("connectTimeout", String.valueOf(seconds(settings.connectTimeout())));
         config.addDataSourceProperty("socketTimeout", String.valueOf(seconds(settings.socketTimeout())));
