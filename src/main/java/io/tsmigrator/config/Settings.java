@@ -55,6 +55,7 @@ public final class Settings {
     public static final String POOL_MAX_LIFETIME = "migrator.pool.max-lifetime";
     public static final String POOL_KEEPALIVE = "migrator.pool.keepalive-time";
     public static final String POOL_CONNECTION_TIMEOUT = "migrator.pool.connection-timeout";
+    public static final String FOLLOW_CAPTURE = "migrator.follow.capture";
     public static final String ROUTES = "migrator.routes";
 
     /**
@@ -131,6 +132,7 @@ public final class Settings {
         idleInTransactionTimeout();
         poolKeepaliveTime();
         poolConnectionTimeout();
+        capturesChanges();
     }
 
     // ---- connections -------------------------------------------------------------------------
@@ -363,6 +365,17 @@ public final class Settings {
             throw InvalidSettingException.of(POOL_CONNECTION_TIMEOUT, raw(POOL_CONNECTION_TIMEOUT), "at least PT0.25S (HikariCP's minimum)");
         }
         return d;
+    }
+
+    // ---- change capture ----------------------------------------------------------------------
+
+    /** Whether a trigger on the source table marks the windows that change ({@code trigger}) or nothing does ({@code none}). */
+    public boolean capturesChanges() {
+        String v = raw(FOLLOW_CAPTURE);
+        if (v.equals("trigger") || v.equals("none")) {
+            return v.equals("trigger");
+        }
+        throw InvalidSettingException.of(FOLLOW_CAPTURE, v, "trigger or none");
     }
 
     // ---- process -----------------------------------------------------------------------------
