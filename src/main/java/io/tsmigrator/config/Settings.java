@@ -45,6 +45,7 @@ public final class Settings {
     public static final String CONTROL_SCHEMA = "migrator.control-schema";
     public static final String PLAN_INTERVAL = "migrator.plan-interval";
     public static final String LEASE = "migrator.lease";
+    public static final String FOLLOW_SETTLE = "migrator.follow.settle";
     public static final String RETRY_MAX_ATTEMPTS = "migrator.retry.max-attempts";
     public static final String RETRY_INITIAL_DELAY = "migrator.retry.initial-delay";
     public static final String RETRY_MAX_DELAY = "migrator.retry.max-delay";
@@ -123,6 +124,7 @@ public final class Settings {
         parallelism();
         planInterval();
         lease();
+        followSettle();
         retryMaxAttempts();
         retryInitialDelay();
         retryMaxDelay();
@@ -297,6 +299,11 @@ public final class Settings {
             throw InvalidSettingException.of(LEASE, raw(LEASE), "a duration of at least PT3S");
         }
         return lease;
+    }
+
+    /** How long after a window's end follow mode waits before planning it (PT0S: at once). */
+    public Duration followSettle() {
+        return nonNegativeDuration(FOLLOW_SETTLE);
     }
 
     // ---- fault handling ----------------------------------------------------------------------

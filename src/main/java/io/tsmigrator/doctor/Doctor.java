@@ -74,6 +74,7 @@ public final class Doctor {
         RunScope scope = RunScope.of(RunScope.ships(settings, discovery), settings.from(), settings.to());
         List<PlanPreview.ShipPlan> plans = new PlanPreview(pools.read(), table, discovery).preview(scope, settings.chunkSize());
         findings.add(ships(plans));
+        findings.add(new OutlierReadings(pools.read(), table).check(plans));
         Optional<SampleWindow> window = SampleWindow.choose(plans, settings.chunkSize());
         SourceIndexes indexes = SourceIndexes.of(pools.read(), table.table());
         ChannelMapping mapping = ChannelMapping.from(settings);
