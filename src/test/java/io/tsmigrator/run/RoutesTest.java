@@ -3,6 +3,7 @@ package io.tsmigrator.run;
 import io.tsmigrator.config.Settings;
 import io.tsmigrator.ledger.ChunkLedger;
 import io.tsmigrator.ledger.ControlSchema;
+import io.tsmigrator.plan.ChangeMarks;
 import io.tsmigrator.plan.RunScope;
 import io.tsmigrator.replay.ReplayQueue;
 import io.tsmigrator.support.Fleet;
@@ -57,7 +58,7 @@ class RoutesTest extends CamelMainTestSupport {
         source.wide().create(env.pools().control(), settings, source.table(), source.mapping());
         ChunkLedger ledger = new ChunkLedger(env.pools().control(), schema, settings.targetTable());
         RunScope scope = RunScope.of(RunScope.ships(settings, source.discovery()), null, null);
-        beans = new RunWiring(settings, env.pools(), schema, source, ledger, scope, ReplayQueue.empty(), "routes-test")
+        beans = new RunWiring(settings, env.pools(), schema, source, ledger, scope, ReplayQueue.empty(), "routes-test", false, ChangeMarks.NONE)
                 .beans(() -> {
                     // the test ends the context itself
                 });
