@@ -41,7 +41,8 @@ record CaptureObjects(String schemaName, String source) {
 
     /**
      * The triggers' names carry the control schema's, so that two migrations of one source table
-     * (two control schemas) each capture its changes; cut, as PostgreSQL cuts names, at 63 bytes.
+     * (two control schemas) each capture its changes; a long schema name is cut so the name fits
+     * PostgreSQL's 63 bytes with its event kept.
      */
     String insertTrigger() {
         return trigger("insert");
@@ -60,8 +61,9 @@ record CaptureObjects(String schemaName, String source) {
     }
 
     private String trigger(String event) {
-        String name = "tsmigrator_" + schemaName + "_" + event;
-        return name.length() > 63 ? name.substring(0, 63) : name;
+        String prefix = "tsmigrator_" + schemaName;
+        int room = 63 - event.length() - 1;
+        return (prefix.length() > room ? prefix.substring(0, room) : prefix) + "_" + event;
     }
 
     /** The function as {@code to_regprocedure} takes it. */
