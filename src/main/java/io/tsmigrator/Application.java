@@ -8,6 +8,7 @@ import io.tsmigrator.replay.ReplayRequest;
 import io.tsmigrator.doctor.MappingTemplate;
 import io.tsmigrator.target.ChannelMapping;
 import io.tsmigrator.run.DoctorCommand;
+import io.tsmigrator.run.ExitCodes;
 import io.tsmigrator.run.CamelLifecycle;
 import io.tsmigrator.run.Environment;
 import io.tsmigrator.run.GracefulShutdown;

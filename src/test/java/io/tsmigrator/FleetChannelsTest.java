@@ -1,5 +1,6 @@
 package io.tsmigrator;
 
+import io.tsmigrator.run.ExitCodes;
 import io.tsmigrator.support.Await;
 import io.tsmigrator.support.Cli;
 import io.tsmigrator.support.Fleet;
