@@ -19,4 +19,4 @@ if [[ ! -f $OUT/.stamp ]] || [[ -n $(find bench/src -newer "$OUT/.stamp" -type f
   touch "$OUT/.stamp"
 fi
 
-exec java -Xmx512m -Dbench.project.dir="$PWD" -cp "$OUT:$JAR" io.tsmigrator.bench.Bench "$@"
+exec java -Xmx512m -Dbench.project.dir="$PWD" -cp "$OUT:$JAR" "${BENCH_MAIN:-io.tsmigrator.bench.Bench}" "$@"

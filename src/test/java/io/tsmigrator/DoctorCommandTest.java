@@ -39,6 +39,7 @@ class DoctorCommandTest {
 
         assertEquals(0, doctor.exitCode(), doctor.toString());
         assertTrue(line(doctor, "warn", "statement_timeout").contains("5 s (ALTER DATABASE)"), doctor.out());
+        assertTrue(line(doctor, "ok", "change capture").contains("not installed"), doctor.out());
         assertTrue(line(doctor, "warn", "chunk query plan").contains("Seq Scan on tbl_data_timeseries"), doctor.out());
         assertTrue(doctor.out().contains("-> every chunk reads the whole table, and sends nothing until it reaches the ship's rows; "
                 + "CREATE INDEX ON \"tenant\".\"tbl_data_timeseries\" (\"ship_id\", \"created_time\", \"data_channel_id\")"), doctor.out());
