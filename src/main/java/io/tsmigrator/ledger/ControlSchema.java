@@ -40,6 +40,7 @@ public final class ControlSchema {
     public void create(DataSource dataSource) throws SQLException {
         Transactions.inTransaction(dataSource, c -> {
             try (Statement s = c.createStatement()) {
+                Transactions.boundDdl(c);
                 s.execute("SELECT pg_advisory_xact_lock(hashtext('timeseries-migrator control schema'))");
                 s.addBatch("CREATE SCHEMA IF NOT EXISTS " + schema);
                 s.addBatch("CREATE TABLE IF NOT EXISTS " + table("chunk") + " ("
@@ -115,6 +116,21 @@ public final class ControlSchema {
                         + " started_at timestamptz,"
                         + " completed_at timestamptz NOT NULL,"
                         + " PRIMARY KEY (job, ship_id))");
+                // planning: what each ship's probes have covered, and the source's change marks being re-migrated
+                s.addBatch("CREATE TABLE IF NOT EXISTS " + table("ship_plan") + " ("
+                        + " job text NOT NULL,"
+                        + " ship_id text NOT NULL,"
+                        + " probed_from timestamptz NOT NULL,"
+                        + " probed_until timestamptz NOT NULL,"
+                        + " PRIMARY KEY (job, ship_id))");
+                s.addBatch("CREATE TABLE IF NOT EXISTS " + table("remigration") + " ("
+                        + " job text NOT NULL,"
+                        + " ship_id text NOT NULL,"
+                        + " window_start timestamptz NOT NULL,"
+                        + " window_end timestamptz NOT NULL,"
+                        + " version bigint NOT NULL,"
+                        + " accepted_at timestamptz NOT NULL DEFAULT now(),"
+                        + " PRIMARY KEY (job, ship_id, window_start))");
                 // One batch, one round trip: this runs at every start, and a far database makes each statement count.
                 s.executeBatch();
             }
