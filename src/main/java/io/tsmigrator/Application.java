@@ -6,6 +6,7 @@ import io.tsmigrator.config.Settings;
 import io.tsmigrator.config.SettingsLoader;
 import io.tsmigrator.replay.ReplayRequest;
 import io.tsmigrator.run.DoctorCommand;
+import io.tsmigrator.run.ExitCodes;
 import io.tsmigrator.run.CamelLifecycle;
 import io.tsmigrator.run.Environment;
 import io.tsmigrator.run.GracefulShutdown;

@@ -43,6 +43,10 @@ class EndToEndMigrationTest {
             assertTrue(run.out().lines().anyMatch(l -> l.startsWith(ship + " ")), "summary line for ship " + ship + "\n" + run.out());
         }
         assertTrue(run.out().contains("3 ships complete"), run.out());
+        // a chunk starts after its claim, and a ship's duration is that of its chunks: the summary's durations are real
+        assertEquals(0, db.count("SELECT count(*) FROM migrator.chunk WHERE started_at < claimed_at OR finished_at < started_at"));
+        assertEquals(0, db.count("SELECT count(*) FROM migrator.ship_completion s WHERE s.started_at <>"
+                + " (SELECT min(c.started_at) FROM migrator.chunk c WHERE c.ship_id = s.ship_id AND c.status = 'DONE')"));
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.tsmigrator.run;
 
-import io.tsmigrator.ExitCodes;
 import io.tsmigrator.capture.CaptureUnavailableException;
 import io.tsmigrator.capture.CapturedChanges;
 import io.tsmigrator.capture.ChangeCapture;
@@ -24,7 +23,6 @@ import org.slf4j.LoggerFactory;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
@@ -156,20 +154,6 @@ public final class MigrationRun {
             LOG.warn("{}", e.getMessage());
             return ChangeMarks.NONE;
         }
-    }
-
-    /**
-     * A lost connection after this long is taken for a limit on how long work may run: a share
-     * ({@code migrator.split-after}) of the shortest timeout the migrator knows of.
-     */
-    static Duration splitAfter(Settings settings) {
-        Duration shortest = settings.poolMaxLifetime();
-        for (Duration limit : List.of(settings.statementTimeout(), settings.idleInTransactionTimeout())) {
-            if (!limit.isZero() && limit.compareTo(shortest) < 0) {
-                shortest = limit;
-            }
-        }
-        return Duration.ofMillis((long) (shortest.toMillis() * settings.splitAfter()));
     }
 
     private static String ownerId() {

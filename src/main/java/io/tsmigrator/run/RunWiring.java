@@ -4,6 +4,7 @@ import io.tsmigrator.config.Settings;
 import io.tsmigrator.db.Pools;
 import io.tsmigrator.deadletter.DeadLetters;
 import io.tsmigrator.failure.ChunkSplitter;
+import io.tsmigrator.failure.ChunkTimeLimits;
 import io.tsmigrator.failure.FailureClassifier;
 import io.tsmigrator.ledger.ChunkLedger;
 import io.tsmigrator.ledger.ControlSchema;
@@ -71,7 +72,7 @@ final class RunWiring {
 
     /** @param stopWhenIdle what ends the run once no chunk is left */
     RunBeans beans(Runnable stopWhenIdle) {
-        FailureClassifier classifier = new FailureClassifier(MigrationRun.splitAfter(settings));
+        FailureClassifier classifier = new FailureClassifier(ChunkTimeLimits.of(settings).splitAfter());
         return new RunBeans()
                 .put("chunkPlanner", planner())
                 .put("chunkClaims", claims)
