@@ -30,6 +30,7 @@ public class ChunkClaims {
     private final String owner;
     private final Duration lease;
     private volatile boolean stopping;
+    private volatile ClaimGate gate = ClaimGate.OPEN;
 
     /**
      * A claimed chunk waits in the chunk queue under the lease of its claim (the queue holds
@@ -42,6 +43,11 @@ public class ChunkClaims {
         this.scope = scope;
         this.owner = owner;
         this.lease = lease;
+    }
+
+    /** The operators' controls (pause, throttle), asked before each claim. */
+    public void gateWith(ClaimGate gate) {
+        this.gate = gate;
     }
 
     /** Stops handing out chunks, e.g. on SIGTERM; chunks in hand finish or are released. */
@@ -59,7 +65,8 @@ public class ChunkClaims {
 
             @Override
             public boolean hasNext() {
-                if (next == null && !stopping) {
+                // a closed gate ends this pass; the next planning pass asks again
+                if (next == null && !stopping && gate.mayClaim()) {
                     try {
                         next = ledger.claimNext(scope.ships(), scope.from(), scope.to(), scope.batch(), owner, lease);
                     } catch (SQLException e) {

@@ -111,6 +111,11 @@ public final class MigrationRun {
             properties.setProperty(PLAN_STEP, replay ? "replay-dead-letters" : "plan-chunks");
             main.setOverrideProperties(properties);
             main.bind("quartz", quartz);
+            if (settings.serves()) {
+                // camel-micrometer-prometheus serves the registry it finds under this name
+                main.bind(Operations.METRICS_REGISTRY, new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT));
+            }
             return new Camel(main, quartz, BackgroundWork.start("loading the routes", () -> {
                 try {
                     main.init();
@@ -199,7 +204,11 @@ public final class MigrationRun {
             main.bind("shipCompletions", completions);
             main.bind("shipAggregationRepository", aggregationRepository(pools, schema));
             main.bind("leaseKeeper", new LeaseKeeper(ledger, owner, settings.lease(), inFlight));
-            main.bind("runControl", new RunControl(afterChunk, scope, completions, claims, () -> stopWhenIdle(main, quartz)));
+            Operations operations = Operations.wire(main, settings, pools, schema, ledger.job(), owner, scope.batch(), claims, requeue, inFlight);
+            main.bind("runControl", new RunControl(afterChunk, scope, completions, claims, () -> {
+                operations.finished();
+                stopWhenIdle(main, quartz);
+            }));
             main.addMainListener(new MainListenerSupport() {
                 @Override
                 public void beforeStop(BaseMainSupport m) {
@@ -278,7 +287,9 @@ public final class MigrationRun {
     private static void configureRoutes(Main main, Settings settings) {
         Path dir = settings.routesDirectory();
         if (Files.isDirectory(dir)) {
-            main.configure().withRoutesIncludePattern("file:" + dir.toAbsolutePath() + "/*.yaml");
+            // the HTTP routes (status page, API) only where there is an HTTP server to serve them
+            main.configure().withRoutesIncludePattern("file:" + dir.toAbsolutePath() + "/*.yaml"
+                    + (settings.serves() ? ",file:" + dir.toAbsolutePath() + "/http/*.yaml" : ""));
             if (settings.routesReload()) {
                 main.configure().withRoutesReloadEnabled(true)
                         .withRoutesReloadDirectory(dir.toAbsolutePath().toString())
@@ -286,7 +297,7 @@ public final class MigrationRun {
             }
         } else if (settings.raw(Settings.ROUTES).equals(Settings.DEFAULTS.get(Settings.ROUTES))) {
             LOG.info("no {} directory here; using the routes packaged in the jar", dir);
-            main.configure().withRoutesIncludePattern("classpath:routes/*.yaml");
+            main.configure().withRoutesIncludePattern("classpath:routes/*.yaml" + (settings.serves() ? ",classpath:routes/http/*.yaml" : ""));
         } else {
             throw InvalidSettingException.of(Settings.ROUTES, dir.toString(), "a directory holding the YAML routes");
         }

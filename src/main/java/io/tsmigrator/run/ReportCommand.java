@@ -4,6 +4,9 @@ import io.tsmigrator.ExitCodes;
 import io.tsmigrator.config.Settings;
 import io.tsmigrator.deadletter.DeadLetter;
 import io.tsmigrator.ledger.ControlSchema;
+import io.tsmigrator.observe.Progress;
+import io.tsmigrator.observe.ProgressLine;
+import io.tsmigrator.observe.ProgressQuery;
 import io.tsmigrator.report.LedgerReport;
 
 import java.io.PrintStream;
@@ -32,9 +35,12 @@ public final class ReportCommand {
             out.println("no ledger in schema " + settings.controlSchema() + " of the target database yet: nothing has run");
             return ExitCodes.OK;
         }
+        // the same figures as the run's progress line
+        Progress progress = new ProgressQuery(env.pools().control(), new ControlSchema(settings.controlSchema()), settings.targetTable()).read();
         if (json) {
-            printJson(report);
+            printJson(report, progress);
         } else {
+            out.println("progress: " + ProgressLine.of(progress, null));
             printTable(report);
         }
         return ExitCodes.OK;
@@ -80,8 +86,14 @@ public final class ReportCommand {
         return l.failedAt().truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
-    private void printJson(LedgerReport.Report r) {
-        StringBuilder sb = new StringBuilder("{\"job\":").append(Json.quote(r.job())).append(",\"ships\":[");
+    private void printJson(LedgerReport.Report r, Progress p) {
+        StringBuilder sb = new StringBuilder("{\"job\":").append(Json.quote(r.job()));
+        sb.append(String.format(Locale.ROOT, ",\"progress\":{\"chunksDone\":%d,\"chunks\":%d,\"narrowRows\":%d,\"rowsPerSecondLastMinute\":%.1f,"
+                        + "\"rowsPerSecondSinceStart\":%.1f,\"eta\":%s,\"retries\":%d,\"splits\":%d,\"openDeadLetters\":%d,\"lag\":%s}",
+                p.done(), p.chunks(), p.narrowRows(), p.rowsPerSecondLastMinute(), p.rowsPerSecondSinceStart(),
+                p.eta() == null ? "null" : String.valueOf(p.eta().toSeconds()), p.retries(), p.splits(), p.openDeadLetters(),
+                p.lag() == null ? "null" : String.valueOf(p.lag().toSeconds())));
+        sb.append(",\"ships\":[");
         for (int i = 0; i < r.ships().size(); i++) {
             LedgerReport.ShipStatus s = r.ships().get(i);
             sb.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
