@@ -35,7 +35,7 @@ final class Options {
               --drop-existing         with --url: allow dropping an existing source table and schema "bench"
               --keep                  keep the wide tables and control schemas the bench writes
               --jar=target/timeseries-migrator.jar
-              --migrator.KEY=VALUE    passed through to every migrator run (e.g. --migrator.read-method=cursor)""";
+              --migrator.KEY=VALUE    passed through to every migrator run (e.g. --migrator.chunk-size=PT20M)""";
 
     int ships = 4;
     int channels = 93;

@@ -6,6 +6,7 @@ import io.tsmigrator.config.Settings;
 import io.tsmigrator.config.SettingsLoader;
 import io.tsmigrator.replay.ReplayRequest;
 import io.tsmigrator.run.DoctorCommand;
+import io.tsmigrator.run.CamelLifecycle;
 import io.tsmigrator.run.Environment;
 import io.tsmigrator.run.GracefulShutdown;
 import io.tsmigrator.run.MigrationRun;
@@ -130,7 +131,7 @@ public final class Application {
         GracefulShutdown shutdown = GracefulShutdown.install(settings.shutdownTimeout());
         int code = ExitCodes.FAILED;
         // Camel loads the routes while the databases are opened: most of a new JVM's start goes there
-        MigrationRun.Camel camel = MigrationRun.Camel.load(settings, replay != null);
+        CamelLifecycle camel = CamelLifecycle.load(settings, replay != null);
         try (Environment env = Environment.open(settings)) {
             code = new MigrationRun(env, out, shutdown, replay, json).execute(camel);
             return code;

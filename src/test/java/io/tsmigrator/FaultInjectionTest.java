@@ -45,8 +45,7 @@ class FaultInjectionTest {
     void backendsTerminatedEverySecondOrTwoAreRetried() throws Exception {
         TestDb db = new TestDb();
         Fleet.create(db, SOURCE, "integer", "integer", "timestamptz", "double precision", List.of(1, 2, 3), CHANNELS, 6, 1);
-        // a small fetch size keeps each chunk's cursor open long enough to be hit
-        Future<Cli> run = background.submit(() -> Cli.run(db.runArgs("--migrator.chunk-size=PT30M", "--migrator.fetch-size=200",
+        Future<Cli> run = background.submit(() -> Cli.run(db.runArgs("--migrator.chunk-size=PT30M",
                 "--migrator.retry.max-attempts=20", "--migrator.lease=PT5S")));
         awaitDone(db, 1);
 

@@ -34,6 +34,7 @@ public final class Settings {
     public static final String TARGET_TABLE = "migrator.target.table";
     public static final String COLUMN_PREFIX = "migrator.target.column-prefix";
     public static final String CHANNELS_MAPPING = "migrator.channels.mapping";
+    public static final String CHANNELS_UNMAPPED = "migrator.channels.unmapped";
     public static final String SHIPS = "migrator.ships";
     public static final String FROM = "migrator.from";
     public static final String TO = "migrator.to";
@@ -42,8 +43,6 @@ public final class Settings {
     public static final String MIN_CHUNK_SIZE = "migrator.min-chunk-size";
     public static final String PARALLELISM = "migrator.parallelism";
     public static final String CONTROL_SCHEMA = "migrator.control-schema";
-    public static final String READ_METHOD = "migrator.read-method";
-    public static final String FETCH_SIZE = "migrator.fetch-size";
     public static final String PLAN_INTERVAL = "migrator.plan-interval";
     public static final String LEASE = "migrator.lease";
     public static final String RETRY_MAX_ATTEMPTS = "migrator.retry.max-attempts";
@@ -89,6 +88,7 @@ public final class Settings {
         d.put(TARGET_TABLE, "tenant.tbl_data_timeseries_wide");
         d.put(COLUMN_PREFIX, "ch_");
         d.put(CHANNELS_MAPPING, "");
+        d.put(CHANNELS_UNMAPPED, "column");
         d.put(SHIPS, "");
         d.put(FROM, "");
         d.put(TO, "");
@@ -97,8 +97,6 @@ public final class Settings {
         d.put(MIN_CHUNK_SIZE, "PT1M");
         d.put(PARALLELISM, "2");
         d.put(CONTROL_SCHEMA, "migrator");
-        d.put(READ_METHOD, "copy");
-        d.put(FETCH_SIZE, "50000");
         d.put(PLAN_INTERVAL, "PT1S");
         d.put(LEASE, "PT2M");
         d.put(RETRY_MAX_ATTEMPTS, "8");
@@ -172,11 +170,10 @@ public final class Settings {
         columnPrefix();
         controlSchema();
         channelsMapping();
+        channelsUnmapped();
         to();
         minChunkSize();
         parallelism();
-        readsWithCopy();
-        fetchSize();
         planInterval();
         lease();
         retryMaxAttempts();
@@ -293,9 +290,21 @@ public final class Settings {
         }
         Path path = Path.of(file);
         if (!Files.isRegularFile(path)) {
-            throw InvalidSettingException.of(CHANNELS_MAPPING, file, "an existing CSV file with lines data_channel_id,column_name");
+            throw InvalidSettingException.of(CHANNELS_MAPPING, file, "an existing CSV file with lines data_channel_id,column_name"
+                    + " or ship_id,data_channel_id,column_name");
         }
         return path;
+    }
+
+    /** What happens to the readings of a channel the mapping does not name. */
+    public UnmappedChannels channelsUnmapped() {
+        String value = raw(CHANNELS_UNMAPPED);
+        for (UnmappedChannels u : UnmappedChannels.values()) {
+            if (u.name().equalsIgnoreCase(value)) {
+                return u;
+            }
+        }
+        throw InvalidSettingException.of(CHANNELS_UNMAPPED, value, "column, skip or fail");
     }
 
     // ---- scope -------------------------------------------------------------------------------
@@ -337,19 +346,6 @@ public final class Settings {
 
     public int parallelism() {
         return intBetween(PARALLELISM, 1, 64);
-    }
-
-    /** Whether chunks are read with {@code COPY (query) TO STDOUT} ({@code copy}) rather than a server-side cursor ({@code cursor}). */
-    public boolean readsWithCopy() {
-        String v = raw(READ_METHOD);
-        if (v.equals("copy") || v.equals("cursor")) {
-            return v.equals("copy");
-        }
-        throw InvalidSettingException.of(READ_METHOD, v, "copy or cursor");
-    }
-
-    public int fetchSize() {
-        return intBetween(FETCH_SIZE, 100, 1_000_000);
     }
 
     public Duration planInterval() {

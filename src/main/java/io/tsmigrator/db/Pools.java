@@ -2,11 +2,8 @@ package io.tsmigrator.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import com.zaxxer.hikari.util.DriverDataSource;
 import io.tsmigrator.config.Settings;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 
@@ -14,15 +11,15 @@ import java.util.List;
  * The four connection pools of a run, all sized from {@code migrator.parallelism} so that a chunk
  * consumer never waits for a connection (the {@code request timed out after 30003ms} failure):
  * <ul>
- * <li><b>read</b>: source, autocommit off and read-only, because pgjdbc streams a result with a
- * server-side cursor only inside a transaction (a COPY read switches its session to autocommit);</li>
+ * <li><b>read</b>: source, read-only; chunks are read with binary COPY;</li>
  * <li><b>write</b>: target, autocommit off, one transaction per chunk (wide rows and ledger together);</li>
  * <li><b>control</b>: target, autocommit on, for the ledger, leases, dead letters and completions, so
  * that bookkeeping never queues behind a long write;</li>
  * <li><b>aggregation</b>: target, its search path on the control schema, for camel-sql's aggregation
- * repository (which takes no schema-qualified table name) and the ship completions it leads to.</li>
+ * repository (which takes no schema-qualified table name).</li>
  * </ul>
- * Every connection is hardened the same way: TCP keepalive, connect and read timeouts, an
+ * Every pool has a fixed size (HikariCP's advice): it opens its connections at start, so a chunk
+ * never waits for one to be set up. Every connection is hardened the same way: TCP keepalive, connect and read timeouts, an
  * application name, and per-session timeouts set by the migrator on its own sessions only.
  */
 public final class Pools implements AutoCloseable {
@@ -35,96 +32,26 @@ public final class Pools implements AutoCloseable {
     private final HikariDataSource write;
     private final HikariDataSource control;
     private final HikariDataSource aggregation;
-    private final FirstConnectionGiven firstControl;
 
     public Pools(Settings settings) {
-        this(settings, null);
-    }
-
-    /**
-     * @param firstControl a connection from {@link #openControlConnection}, which becomes the control
-     *                     pool's first (null: the pool opens its own)
-     */
-    public Pools(Settings settings, Connection firstControl) {
         int parallelism = settings.parallelism();
-        HikariConfig readConfig = config("migrator-read", settings.sourceUrl(), settings.sourceUsername(), settings.sourcePassword(),
-                parallelism, false, true, settings);
-        // chunks stream through these connections: take each stream in large pieces, not one wake-up per 8 kB
-        readConfig.addDataSourceProperty("socketFactory", CoalescingSocketFactory.class.getName());
-        this.read = new HikariDataSource(readConfig);
+        this.read = new HikariDataSource(config("migrator-read", settings.sourceUrl(), settings.sourceUsername(), settings.sourcePassword(),
+                parallelism, true, true, settings));
         this.write = new HikariDataSource(config("migrator-write", settings.targetUrl(), settings.targetUsername(),
                 settings.targetPassword(), parallelism, false, false, settings));
-        HikariConfig controlConfig = controlConfig(settings);
-        this.firstControl = firstControl == null ? null : new FirstConnectionGiven(driver(controlConfig), firstControl);
-        controlConfig.setDataSource(this.firstControl);
-        this.control = new HikariDataSource(controlConfig);
+        this.control = new HikariDataSource(config("migrator-control", settings.targetUrl(), settings.targetUsername(),
+                settings.targetPassword(), controlPoolSize(parallelism), true, false, settings));
         // camel-sql's JdbcAggregationRepository takes no schema-qualified table name, so its
         // connections find the control schema through their search path.
         HikariConfig aggregationConfig = config("migrator-aggregation", settings.targetUrl(), settings.targetUsername(),
                 settings.targetPassword(), AGGREGATION_POOL_SIZE, true, false, settings);
         aggregationConfig.addDataSourceProperty("currentSchema", settings.controlSchema());
         this.aggregation = new HikariDataSource(aggregationConfig);
-        // the control pool already holds a connection when one was given: its first user takes that
-        for (HikariDataSource pool : this.firstControl == null ? List.of(read, write, control, aggregation) : List.of(read, write, aggregation)) {
-            openFirstConnection(pool);
-        }
     }
 
     /**
-     * Opens a connection exactly like the control pool's (same URL, credentials and driver
-     * properties), for the run to measure its connection budget on and then hand to the pool.
-     */
-    public static Connection openControlConnection(Settings settings) throws SQLException {
-        return driver(controlConfig(settings)).getConnection();
-    }
-
-    private static HikariConfig controlConfig(Settings settings) {
-        HikariConfig config = config("migrator-control", settings.targetUrl(), settings.targetUsername(), settings.targetPassword(),
-                controlPoolSize(settings.parallelism()), true, false, settings);
-        config.setMinimumIdle(BOOKKEEPING_MIN_IDLE);
-        return config;
-    }
-
-    /** What HikariCP itself opens connections with, given a JDBC URL. */
-    private static DriverDataSource driver(HikariConfig config) {
-        return new DriverDataSource(config.getJdbcUrl(), null, config.getDataSourceProperties(), config.getUsername(), config.getPassword());
-    }
-
-    /**
-     * HikariCP opens a pool's connections 100 ms after the pool starts, or when it is first asked;
-     * each of the four pools would then make its first user wait for a backend to start (and, on a
-     * far database, for several round trips). Asking every pool at once, off the main thread, opens
-     * them side by side while the run reads its settings and starts Camel. A failure here is left to
-     * the real first use to report.
-     */
-    private static void openFirstConnection(HikariDataSource pool) {
-        Thread opener = new Thread(() -> {
-            try (Connection ignored = pool.getConnection()) {
-                // back to the pool, open
-            } catch (SQLException | RuntimeException e) {
-                // the pool's first real user gets the same error, with its context
-            }
-        }, pool.getPoolName() + "-open");
-        opener.setDaemon(true);
-        opener.start();
-    }
-
-    /**
-     * Connections the bookkeeping pool keeps idle: none, so it opens one more, up to its size, only
-     * when a user finds every connection busy. With a minimum of one, HikariCP's housekeeper (100 ms
-     * after the start, then every 30 s) opened a second connection whenever it found the first one
-     * busy, which at the start it usually does (the DDL). Every backend is a process the server
-     * starts (~20-25 ms of its CPU on the build machine, measured with {@code pgbench -C}), and at
-     * the start of a run that work shares the cores with the route loading and the DDL. The chunk
-     * pools stay fixed: a chunk never waits for a connection to be set up.
-     */
-    static final int BOOKKEEPING_MIN_IDLE = 0;
-
-    /**
-     * Connections of the aggregation repository's pool. Its work is a few short transactions per
-     * chunk and the ship completions, on the aggregator's threads and the recovery task's, which may
-     * wait for each other; a second connection opened whenever they meet cost the server more than
-     * those waits.
+     * Connections of the aggregation repository's pool: the aggregator's thread and the recovery
+     * task's take turns on a few short transactions per chunk.
      */
     public static final int AGGREGATION_POOL_SIZE = 1;
 
@@ -236,9 +163,6 @@ public final class Pools implements AutoCloseable {
     @Override
     public void close() {
         closeSideBySide(List.of(read, write, control, aggregation));
-        if (firstControl != null) {
-            firstControl.discard();
-        }
     }
 
     /**

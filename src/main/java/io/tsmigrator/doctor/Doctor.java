@@ -9,7 +9,6 @@ import io.tsmigrator.db.Pools;
 import io.tsmigrator.db.Transactions;
 import io.tsmigrator.migrate.ChannelFilter;
 import io.tsmigrator.migrate.ChunkProbe;
-import io.tsmigrator.migrate.ReadMethod;
 import io.tsmigrator.plan.PlanPreview;
 import io.tsmigrator.plan.RunScope;
 import io.tsmigrator.source.Discovery;
@@ -81,7 +80,7 @@ public final class Doctor {
         Diagnosis.Advice advice = null;
         if (window.isPresent()) {
             SampleChunk sample = new SampleChunk(new ChunkProbe(pools.read(), table, channels.ids(),
-                    ChannelFilter.listed(pools.read(), table, settings, channels.ids()), ReadMethod.of(settings)),
+                    ChannelFilter.listed(settings, channels.ids())),
                     table, indexes);
             advice = sample(sample, window.get(), tableRows, limits, findings);
         }

@@ -44,10 +44,10 @@ public class ChunkMigrator {
 
     /** @param writeTimeout how long one write to the target may block before its connection is aborted (zero: never) */
     public ChunkMigrator(DataSource read, DataSource write, SourceTable source, WideTable wide, ChannelFilter channelFilter,
-                         ReadMethod readMethod, ChunkLedger ledger, FailureClassifier classifier, String owner, Duration lease,
+                         ChunkLedger ledger, FailureClassifier classifier, String owner, Duration lease,
                          Duration writeTimeout, InFlightChunks inFlight) {
         this.inFlight = inFlight;
-        this.reader = new ChunkReader(read, source, wide.channels(), channelFilter, readMethod);
+        this.reader = new ChunkReader(read, source, wide.channels(), channelFilter);
         this.writer = new WideWriter(write, source, wide, ledger, new WriteStallGuard(writeTimeout));
         this.ledger = ledger;
         this.classifier = classifier;

@@ -30,8 +30,8 @@ public final class ChunkProbe {
      * @param channels wide columns' channel ids, in column order
      * @param channelFilter the channels to read, when listed, as a run chooses it
      */
-    public ChunkProbe(DataSource read, SourceTable source, List<String> channels, ChannelFilter channelFilter, ReadMethod readMethod) {
-        this.reader = new ChunkReader(read, source, channels, channelFilter, readMethod);
+    public ChunkProbe(DataSource read, SourceTable source, List<String> channels, ChannelFilter channelFilter) {
+        this.reader = new ChunkReader(read, source, channels, channelFilter);
     }
 
     /** {@code EXPLAIN (FORMAT JSON)} of the chunk query for a ship's window. */

@@ -10,18 +10,15 @@ import java.time.Instant;
  * memory depends on the read window, never on the chunk size: a six-hour chunk costs what a one-hour
  * one does. Windows are aligned like chunks (hours start on the hour). While a window is read, the
  * server stores the previous one's rows from the open COPY, so smaller windows overlap more; each
- * window costs its own statements (two round trips), so they should not be small either. Measured in
- * the bench: read with COPY, hour windows were as fast as quarter-hours directly and saved ~0.1 s of a
- * 1.9 s run through 2 ms of latency; read with the cursor, whose fetches make the round trips
- * anyway, an hour was slower both ways, so the cursor keeps quarter-hours. A window whose pivot held
+ * window costs its own statements (two round trips), so they should not be small either: an hour
+ * was as fast as a quarter-hour on a local server and faster through network latency. A window whose pivot held
  * more than {@link #MAX_CELLS} cells (readings denser than about 3 Hz at 93 channels in an hour)
  * halves the next one; sparse ones let it grow back to the base size.
  */
 final class ReadWindows {
 
-    /** The base window of a COPY read, and of a cursor read. */
-    static final Duration COPY_BASE = Duration.ofHours(1);
-    static final Duration CURSOR_BASE = Duration.ofMinutes(15);
+    /** The largest read window. */
+    static final Duration BASE = Duration.ofHours(1);
     /** Cells (wide rows x channels) a window may fill before the next is halved: 8 MB of doubles. */
     static final int MAX_CELLS = 1 << 20;
     private static final long MIN_MICROS = 1000;
@@ -31,6 +28,10 @@ final class ReadWindows {
     private final long baseMicros;
     private long cursor;
     private long size;
+
+    ReadWindows(Instant start, Instant end, int channels) {
+        this(start, end, channels, BASE);
+    }
 
     ReadWindows(Instant start, Instant end, int channels, Duration base) {
         this.baseMicros = base.toNanos() / 1000;

@@ -61,23 +61,25 @@ public final class Environment implements AutoCloseable {
                     Settings.SOURCE_PASSWORD, ""));
         }
         Pools pools = null;
-        Connection control = null;
         List<ConnectionBudget> budgets = new ArrayList<>();
         try {
             int parallelism = settings.parallelism();
             boolean oneDatabase = sameDatabase(settings);
-            if (!oneDatabase || !sameCredentials(settings)) {
+            if (!oneDatabase) {
                 try (Connection source = connect(settings, Settings.SOURCE_URL, settings.sourceUrl(), settings.sourceUsername(), settings.sourcePassword())) {
-                    if (!oneDatabase) {
-                        budgets.add(budget(source, parallelism, "source", parallelism, enforceBudget));
-                    }
+                    budgets.add(budget(source, parallelism, "source", parallelism, enforceBudget));
                 }
+            } else if (!sameCredentials(settings)) {
+                // the source's credentials are checked on their own, so a wrong password names its key
+                connect(settings, Settings.SOURCE_URL, settings.sourceUrl(), settings.sourceUsername(), settings.sourcePassword()).close();
             }
-            // the target's budget is measured on what becomes the control pool's first connection
-            control = controlConnection(settings);
-            budgets.add(budget(control, oneDatabase ? Pools.connectionsNeeded(parallelism) : Pools.connectionsNeeded(parallelism) - parallelism,
-                    oneDatabase ? "source and target" : "target", parallelism, enforceBudget));
-            pools = new Pools(settings, control);
+            // with no target URL of its own, the target is the source's database
+            String targetKey = settings.raw(Settings.TARGET_URL).isEmpty() ? Settings.SOURCE_URL : Settings.TARGET_URL;
+            try (Connection target = connect(settings, targetKey, settings.targetUrl(), settings.targetUsername(), settings.targetPassword())) {
+                int needed = oneDatabase ? Pools.connectionsNeeded(parallelism) : Pools.connectionsNeeded(parallelism) - parallelism;
+                budgets.add(budget(target, needed, oneDatabase ? "source and target" : "target", parallelism, enforceBudget));
+            }
+            pools = new Pools(settings);
             if (embedded != null) {
                 long rows = DemoFleet.create(pools.control(), settings.demoShips(), settings.demoHours());
                 LOG.info("demo fleet ready: {} narrow rows in tenant.tbl_data_timeseries", rows);
@@ -85,8 +87,6 @@ public final class Environment implements AutoCloseable {
         } catch (RuntimeException | SQLException e) {
             if (pools != null) {
                 pools.close();
-            } else if (control != null) {
-                control.close();
             }
             if (embedded != null) {
                 embedded.close();
@@ -107,17 +107,6 @@ public final class Environment implements AutoCloseable {
 
     private static boolean sameDatabase(Settings settings) {
         return settings.raw(Settings.TARGET_URL).isEmpty() || settings.targetUrl().equals(settings.sourceUrl());
-    }
-
-    /** The control pool's first connection, opened before the pool so that an unreachable target fails here, in one line. */
-    private static Connection controlConnection(Settings settings) {
-        // with no target URL of its own, the target is the source's database
-        String key = settings.raw(Settings.TARGET_URL).isEmpty() ? Settings.SOURCE_URL : Settings.TARGET_URL;
-        try {
-            return Pools.openControlConnection(settings);
-        } catch (SQLException e) {
-            throw cannotConnect(key, settings.targetUrl(), e);
-        }
     }
 
     private static InvalidSettingException cannotConnect(String key, String url, SQLException e) {

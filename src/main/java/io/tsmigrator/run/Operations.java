@@ -9,6 +9,7 @@ import io.tsmigrator.control.ReplicaLag;
 import io.tsmigrator.control.WorkerRegistry;
 import io.tsmigrator.db.Pools;
 import io.tsmigrator.deadletter.DeadLetterSelection;
+import io.tsmigrator.ledger.ChunkLedger;
 import io.tsmigrator.ledger.ControlSchema;
 import io.tsmigrator.ledger.InFlightChunks;
 import io.tsmigrator.ledger.Requeue;
@@ -23,13 +24,13 @@ import io.tsmigrator.observe.StatusApi;
 import io.tsmigrator.observe.StatusPage;
 import io.tsmigrator.observe.Throughput;
 import io.tsmigrator.plan.ChunkClaims;
+import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
-import org.apache.camel.main.Main;
 
 /**
  * What a run adds for its operators: the claim gate (pause, throttle, replica lag) every claim
  * asks, the progress line, the worker heartbeat, and, when {@code camel.server.port} is set, the
- * status page, its API, the controls, health and metrics. The beans are bound for the routes in
+ * status page, its API, the controls, health and metrics. The beans are named for the routes in
  * {@code routes/observe.camel.yaml} and {@code routes/http/}.
  */
 final class Operations {
@@ -37,49 +38,58 @@ final class Operations {
     /** The name camel-micrometer-prometheus looks its registry up by (MicrometerConstants.METRICS_REGISTRY_NAME). */
     static final String METRICS_REGISTRY = "metricsRegistry";
 
-    private final StatusApi status;
-
-    private Operations(StatusApi status) {
-        this.status = status;
-    }
+    private final Settings settings;
+    private final Pools pools;
+    private final Controls controls;
+    private final MigratorMetrics metrics;
+    private final RunBeans beans = new RunBeans();
+    private StatusApi status;
 
     /**
      * @param batch the run's replay batch (null for a plain run): a dead letter replayed from the page joins it
      */
-    static Operations wire(Main main, Settings settings, Pools pools, ControlSchema schema, String job, String owner, String batch,
-                           ChunkClaims claims, Requeue requeue, InFlightChunks inFlight) {
+    Operations(Settings settings, Pools pools, ControlSchema schema, ChunkLedger ledger, String owner, String batch, ChunkClaims claims,
+               InFlightChunks inFlight) {
+        this.settings = settings;
+        this.pools = pools;
+        String job = ledger.job();
         ReplicaLag replicas = settings.maxReplicaLag() == null ? null : new ReplicaLag(pools.read(), settings.maxReplicaLag());
-        Controls controls = new Controls(pools.control(), schema, job, replicas);
+        controls = new Controls(pools.control(), schema, job, replicas);
         claims.gateWith(controls);
         ProgressCache progress = new ProgressCache(new ProgressQuery(pools.control(), schema, job));
         WorkerRegistry workers = new WorkerRegistry(pools.control(), schema, job, owner, settings.lease(), () -> inFlight.snapshot().length);
-        MigratorMetrics metrics = new MigratorMetrics(progress);
-        main.bind("progressLog", new ProgressLog(progress, controls));
-        main.bind("workerRegistry", workers);
-        main.bind("migratorMetrics", metrics);
-        if (!settings.serves()) {
-            return new Operations(null);
+        metrics = new MigratorMetrics(progress);
+        beans.put("progressLog", new ProgressLog(progress, controls)).put("workerRegistry", workers).put("migratorMetrics", metrics);
+        if (settings.serves()) {
+            status = new StatusApi(job, progress, controls, workers, new DeadLetterSelection(pools.control(), schema, job),
+                    new Throughput(pools.control(), schema, job), new ChunkMap(pools.control(), schema, job), !settings.httpToken().isEmpty());
+            Requeue requeue = new Requeue(pools.control(), ledger, schema);
+            beans.put("statusApi", status).put("statusPage", new StatusPage()).put("httpErrors", new HttpErrors())
+                    .put("controlApi", new ControlApi(new BearerToken(settings.httpToken()), controls, requeue, batch == null ? "status-page" : batch));
         }
-        StatusApi status = new StatusApi(job, progress, controls, workers, new DeadLetterSelection(pools.control(), schema, job),
-                new Throughput(pools.control(), schema, job), new ChunkMap(pools.control(), schema, job), !settings.httpToken().isEmpty());
-        main.bind("statusApi", status);
-        main.bind("statusPage", new StatusPage());
-        main.bind("httpErrors", new HttpErrors());
-        main.bind("controlApi", new ControlApi(new BearerToken(settings.httpToken()), controls, requeue, batch == null ? "status-page" : batch));
-        MeterRegistry registry = main.getCamelContext().getRegistry().lookupByNameAndType(METRICS_REGISTRY, MeterRegistry.class);
+    }
+
+    /** Adds the operators' beans to the run's. */
+    RunBeans addTo(RunBeans run) {
+        beans.all().forEach(run::put);
+        return run;
+    }
+
+    /** Once the beans are bound: the metrics join Camel's Prometheus registry and the run's health check its health registry. */
+    void attach(CamelContext context) {
+        if (!settings.serves()) {
+            return;
+        }
+        MeterRegistry registry = context.getRegistry().lookupByNameAndType(METRICS_REGISTRY, MeterRegistry.class);
         if (registry != null) {
             metrics.bindTo(registry, controls);
         }
-        RunHealth runHealth = new RunHealth(pools.read(), pools.control());
-        HealthCheckRegistry health = HealthCheckRegistry.get(main.getCamelContext());
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
-            runHealth.setCamelContext(main.getCamelContext());
-            health.register(runHealth);
-        } else {
-            // the registry, once it starts, takes the health checks it finds among the beans
-            main.bind("runHealth", runHealth);
+            RunHealth check = new RunHealth(pools.read(), pools.control());
+            check.setCamelContext(context);
+            health.register(check);
         }
-        return new Operations(status);
     }
 
     /** The run has nothing left to do; the status says so until the process ends. */

@@ -19,13 +19,13 @@ class SettingsTest {
     void commandLineBeatsSystemPropertyBeatsEnvironmentBeatsFile() {
         Properties system = new Properties();
         system.setProperty("migrator.parallelism", "4");
-        system.setProperty("migrator.fetch-size", "5000");
-        Map<String, String> env = Map.of("MIGRATOR_PARALLELISM", "3", "MIGRATOR_CHUNK_SIZE", "PT30M", "MIGRATOR_FETCH_SIZE", "7000");
+        system.setProperty("migrator.lease", "PT5M");
+        Map<String, String> env = Map.of("MIGRATOR_PARALLELISM", "3", "MIGRATOR_CHUNK_SIZE", "PT30M", "MIGRATOR_LEASE", "PT7M");
 
         Settings s = SettingsLoader.load(Map.of("migrator.parallelism", "5"), env, system);
 
         assertEquals(5, s.parallelism());
-        assertEquals(5000, s.fetchSize());
+        assertEquals("PT5M", s.lease().toString());
         assertEquals("PT30M", s.chunkSize().toString());
         assertEquals("tenant.tbl_data_timeseries", s.sourceTable());
     }
@@ -39,10 +39,19 @@ class SettingsTest {
             assertEquals(e.getValue(), file.getProperty(e.getKey()).trim(), "default of " + e.getKey());
         }
         String text = Files.readString(Path.of("config/application.properties"));
-        String readme = Files.readString(Path.of("README.md"));
+        // the README, or the manual's pages under docs/ for a feature's own settings
+        StringBuilder manual = new StringBuilder(Files.readString(Path.of("README.md")));
+        if (Files.isDirectory(Path.of("docs"))) {
+            try (java.util.stream.Stream<Path> pages = Files.list(Path.of("docs"))) {
+                for (Path page : pages.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
+                    manual.append(Files.readString(page));
+                }
+            }
+        }
+        String readme = manual.toString();
         for (String key : Settings.DEFAULTS.keySet()) {
             assertTrue(text.contains("\n# ") && text.indexOf(key + "=") > 0, key);
-            assertTrue(readme.contains(key.substring(key.lastIndexOf('.') + 1)), "README mentions " + key);
+            assertTrue(readme.contains(key.substring(key.lastIndexOf('.') + 1)), "README or docs/ mentions " + key);
         }
     }
 

@@ -14,20 +14,20 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The chunk pools open all their connections from the start; the bookkeeping pools open two and
- * one, and still serve as many borrowers at once as their full size.
+ * Every pool has the size the connection budget counts on, and serves that many borrowers at once.
  */
 class PoolSizesTest {
 
     @Test
-    void bookkeepingPoolsOpenFewConnectionsAtStartAndGrowToTheirFullSizeWhenAsked() throws SQLException {
+    void everyPoolServesAsManyBorrowersAtOnceAsTheBudgetCountsOn() throws SQLException {
         TestDb db = new TestDb();
         Settings settings = db.settings(Map.of(Settings.PARALLELISM, "3"));
         try (Pools pools = new Pools(settings)) {
             assertSizes(pools.read(), 3, 3);
             assertSizes(pools.write(), 3, 3);
-            assertSizes(pools.control(), Pools.BOOKKEEPING_MIN_IDLE, Pools.controlPoolSize(3));
-            assertSizes(pools.aggregation(), 1, Pools.AGGREGATION_POOL_SIZE);
+            assertSizes(pools.control(), Pools.controlPoolSize(3), Pools.controlPoolSize(3));
+            assertSizes(pools.aggregation(), Pools.AGGREGATION_POOL_SIZE, Pools.AGGREGATION_POOL_SIZE);
+            assertEquals(3 * 2 + Pools.controlPoolSize(3) + Pools.AGGREGATION_POOL_SIZE, Pools.connectionsNeeded(3), "the budget");
 
             // every connection the budget counts on can be held at once
             assertEquals(Pools.controlPoolSize(3), holdAtOnce(pools.control(), Pools.controlPoolSize(3)));

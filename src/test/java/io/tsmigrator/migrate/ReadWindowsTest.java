@@ -16,7 +16,7 @@ class ReadWindowsTest {
 
     @Test
     void hourWindowsTileASixHourChunkOnTheHour() {
-        List<Instant[]> windows = cut(START.plusSeconds(1800), START.plus(Duration.ofHours(6)), ReadWindows.COPY_BASE, 93, 3600);
+        List<Instant[]> windows = cut(START.plusSeconds(1800), START.plus(Duration.ofHours(6)), ReadWindows.BASE, 93, 3600);
 
         assertEquals(6, windows.size(), "the half hour up to the first full hour, then five hours");
         assertTiles(windows, START.plusSeconds(1800), START.plus(Duration.ofHours(6)));
@@ -27,7 +27,7 @@ class ReadWindowsTest {
     void aDenseWindowHalvesTheNextAndSparseOnesGrowBackToTheBase() {
         int channels = 93;
         int maxRows = ReadWindows.MAX_CELLS / channels;
-        ReadWindows cut = new ReadWindows(START, START.plus(Duration.ofHours(4)), channels, ReadWindows.COPY_BASE);
+        ReadWindows cut = new ReadWindows(START, START.plus(Duration.ofHours(4)), channels, ReadWindows.BASE);
         List<Duration> sizes = new ArrayList<>();
         List<Instant[]> windows = new ArrayList<>();
         int dense = 1;

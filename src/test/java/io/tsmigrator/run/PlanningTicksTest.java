@@ -24,7 +24,7 @@ class PlanningTicksTest {
 
     @Test
     void aTickTheSchedulerAlreadyHoldsDoesNotFireOnceHalted() throws Exception {
-        QuartzComponent quartz = MigrationRun.quartz();
+        QuartzComponent quartz = CamelLifecycle.quartz();
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             camel.addComponent("quartz", quartz);
             AtomicInteger ticks = new AtomicInteger();
@@ -44,7 +44,7 @@ class PlanningTicksTest {
             assertTrue(first.await(10, TimeUnit.SECONDS), "the first tick");
 
             // the scheduler thread now holds the next tick, due one interval after the first
-            MigrationRun.haltPlanningTicks(quartz);
+            CamelLifecycle.haltPlanningTicks(quartz);
             int halted = ticks.get();
 
             // no event to wait for: a tick that still fires does so within the next interval

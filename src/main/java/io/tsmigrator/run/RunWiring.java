@@ -1,0 +1,100 @@
+package io.tsmigrator.run;
+
+import io.tsmigrator.config.Settings;
+import io.tsmigrator.db.Pools;
+import io.tsmigrator.deadletter.DeadLetters;
+import io.tsmigrator.failure.ChunkSplitter;
+import io.tsmigrator.failure.FailureClassifier;
+import io.tsmigrator.ledger.ChunkLedger;
+import io.tsmigrator.ledger.ControlSchema;
+import io.tsmigrator.ledger.InFlightChunks;
+import io.tsmigrator.migrate.ChunkMigrator;
+import io.tsmigrator.plan.ChunkClaims;
+import io.tsmigrator.plan.ChunkPlanner;
+import io.tsmigrator.plan.RunScope;
+import io.tsmigrator.replay.ReplayQueue;
+import io.tsmigrator.report.ShipCompletions;
+import io.tsmigrator.report.ShipTally;
+import org.apache.camel.processor.aggregate.jdbc.JdbcAggregationRepository;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+
+/**
+ * Builds the objects of one run and names them for the routes ({@link #beans}). Everything a run
+ * hands to Camel is made here, from what {@link MigrationRun} prepared.
+ */
+final class RunWiring {
+
+    private final Settings settings;
+    private final Pools pools;
+    private final ControlSchema schema;
+    private final SourceSide source;
+    private final ChunkLedger ledger;
+    private final RunScope scope;
+    private final ReplayQueue replayQueue;
+    private final String owner;
+    private final InFlightChunks inFlight = new InFlightChunks();
+    private final ChunkClaims claims;
+    private final DeadLetters deadLetters;
+    private final ShipCompletions completions;
+    private final Operations operations;
+
+    RunWiring(Settings settings, Pools pools, ControlSchema schema, SourceSide source, ChunkLedger ledger, RunScope scope,
+              ReplayQueue replayQueue, String owner) {
+        this.settings = settings;
+        this.pools = pools;
+        this.schema = schema;
+        this.source = source;
+        this.ledger = ledger;
+        this.scope = scope;
+        this.replayQueue = replayQueue;
+        this.owner = owner;
+        this.claims = new ChunkClaims(ledger, scope, owner, settings.lease());
+        this.deadLetters = new DeadLetters(ledger, schema, owner);
+        this.completions = new ShipCompletions(pools.control(), ledger, schema);
+        this.operations = new Operations(settings, pools, schema, ledger, owner, scope.batch(), claims, inFlight);
+    }
+
+    Operations operations() {
+        return operations;
+    }
+
+    ChunkClaims claims() {
+        return claims;
+    }
+
+    ShipCompletions completions() {
+        return completions;
+    }
+
+    /** @param stopWhenIdle what ends the run once no chunk is left */
+    RunBeans beans(Runnable stopWhenIdle) {
+        FailureClassifier classifier = new FailureClassifier(MigrationRun.splitAfter(settings));
+        return operations.addTo(new RunBeans())
+                .put("chunkPlanner", new ChunkPlanner(source.discovery(), ledger, scope, settings.chunkSize()))
+                .put("chunkClaims", claims)
+                .put("chunkMigrator", new ChunkMigrator(pools.read(), pools.write(), source.table(), source.wide(), source.filter(),
+                        ledger, classifier, owner, settings.lease(), settings.socketTimeout(), inFlight))
+                .put("deadLetters", deadLetters)
+                .put("replayQueue", replayQueue)
+                .put("chunkSplitter", new ChunkSplitter(ledger, deadLetters, settings.minChunkSize(), owner))
+                .put("shipTally", new ShipTally())
+                .put("shipCompletions", completions)
+                .put("shipAggregationRepository", aggregationRepository())
+                .put("leaseKeeper", new LeaseKeeper(ledger, owner, settings.lease(), inFlight))
+                .put("runControl", new RunControl(ledger, scope, completions, claims, () -> {
+                    operations.finished();
+                    stopWhenIdle.run();
+                }));
+    }
+
+    private JdbcAggregationRepository aggregationRepository() {
+        JdbcAggregationRepository repository = new JdbcAggregationRepository(
+                new DataSourceTransactionManager(pools.aggregation()), ControlSchema.AGGREGATION_TABLE, pools.aggregation());
+        repository.setUseRecovery(true);
+        // A tally that went through a failed attempt can carry the driver's or Spring's exception;
+        // the default filter (java.*, org.apache.camel.*) would then refuse to read it back and the
+        // ship could never complete. The rows are this process's own, so these packages are safe.
+        repository.setDeserializationFilter("java.**;org.apache.camel.**;org.postgresql.**;org.springframework.**;com.zaxxer.hikari.**;!*");
+        return repository;
+    }
+}
