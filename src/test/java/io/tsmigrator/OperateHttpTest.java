@@ -44,7 +44,7 @@ class OperateHttpTest {
         ChildJvm run = ChildJvm.start(db.runArgs("--migrator.chunk-size=PT10S", "--migrator.min-chunk-size=PT5S", "--migrator.parallelism=1",
                 "--camel.server.port=" + http.port(), "--migrator.http.token=" + TOKEN));
         try {
-            Await.until("the HTTP server", Duration.ofSeconds(90), () -> http.up() || !run.process().isAlive());
+            Await.until("the HTTP server", Duration.ofSeconds(180), () -> http.up() || !run.process().isAlive());
             assertTrue(run.process().isAlive(), run.output());
             Await.until("the plan", Duration.ofSeconds(30), () -> db.count("SELECT count(*) FROM migrator.chunk") > 0);
 
@@ -113,7 +113,7 @@ class OperateHttpTest {
         Http http = new Http(Http.freePort());
         ChildJvm run = ChildJvm.start(db.runArgs("--camel.server.port=" + http.port()));
         try {
-            Await.until("the HTTP server", Duration.ofSeconds(90), () -> http.up() || !run.process().isAlive());
+            Await.until("the HTTP server", Duration.ofSeconds(180), () -> http.up() || !run.process().isAlive());
             Http.Answer resume = http.post("/api/resume", "anything", null);
             assertEquals(403, resume.status(), resume.body());
             assertTrue(resume.body().contains("migrator.http.token"), resume.body());

@@ -4,6 +4,7 @@ import io.tsmigrator.ExitCodes;
 import io.tsmigrator.config.Settings;
 import io.tsmigrator.deadletter.DeadLetter;
 import io.tsmigrator.ledger.ControlSchema;
+import io.tsmigrator.control.WorkerRegistry;
 import io.tsmigrator.observe.Progress;
 import io.tsmigrator.observe.ProgressLine;
 import io.tsmigrator.observe.ProgressQuery;
@@ -12,6 +13,7 @@ import io.tsmigrator.report.LedgerReport;
 import java.io.PrintStream;
 import java.sql.SQLException;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Locale;
 
 /** {@code report}: a job's progress, durations, retries, splits and failures, from the ledger; reads only. */
@@ -42,6 +44,7 @@ public final class ReportCommand {
         } else {
             out.println("progress: " + ProgressLine.of(progress, null));
             printTable(report);
+            printWorkers(settings);
         }
         return ExitCodes.OK;
     }
@@ -76,6 +79,23 @@ public final class ReportCommand {
             }
         }
         r.cutoff().ifPresent(c -> out.println("fixed cutoff: " + c.describe()));
+    }
+
+    /** The processes that worked on the job in the last day (the worker registry). */
+    private void printWorkers(Settings settings) {
+        List<WorkerRegistry.Worker> workers;
+        try {
+            workers = new WorkerRegistry(env.pools().control(), new ControlSchema(settings.controlSchema()), settings.targetTable(), "",
+                    settings.lease(), () -> 0).list();
+        } catch (SQLException e) {
+            // a ledger written before the registry existed
+            return;
+        }
+        out.println(workers.isEmpty() ? "workers: none seen in the last day" : "workers:");
+        for (WorkerRegistry.Worker w : workers) {
+            out.printf(Locale.ROOT, "  %-40s %-20s %-9s last seen %s, %d chunks in hand, %.0f rows/s%n", w.id(), w.host(),
+                    w.alive() ? "alive" : "not alive", w.lastSeen().truncatedTo(ChronoUnit.SECONDS), w.chunksInHand(), w.rowsPerSecond());
+        }
     }
 
     private static String sqlState(DeadLetter l) {
