@@ -32,7 +32,9 @@ public final class Application {
               run    migrate the narrow table into the wide table, chunk by chunk (the default)
               plan   show what run would migrate (ships, ranges, chunks, estimated rows); writes nothing
               report progress, durations, retries, splits and failures of the job, from its ledger
-              verify reconcile source and wide table window by window; exit 0 only when all match
+              verify compare source and wide table window by window (rows, cells and values, by a digest
+                     computed on each side); exit 0 when all match, 1 when any differs. --requeue puts
+                     the windows that differ back to PENDING, for the next run (or a running run --follow)
               replay run dead-lettered chunks again, through the same pipeline; dead letters are kept,
                      marked replayed with the outcome. Filters: --ship=ID[,ID] --sql-state=57014
                      --since=2024-01-31T00:00:00Z --id=N[,N]; --csv=FILE queues the windows of a CSV
@@ -62,6 +64,8 @@ public final class Application {
                 command = "help";
             } else if (arg.equals("--json")) {
                 json = true;
+            } else if (arg.equals("--requeue")) {
+                commandOptions.put("requeue", "");
             } else if (arg.startsWith("--")) {
                 int eq = arg.indexOf('=');
                 if (eq < 3) {
@@ -89,7 +93,10 @@ public final class Application {
                 case "replay" -> run(settings, out, ReplayRequest.parse(commandOptions), asJson);
                 case "plan" -> withEnvironment(settings, env -> new PlanCommand(env, out, asJson).execute());
                 case "report" -> withEnvironment(settings, env -> new ReportCommand(env, out, asJson).execute());
-                case "verify" -> withEnvironment(settings, env -> new VerifyCommand(env, out).execute());
+                case "verify" -> {
+                    boolean requeue = VerifyCommand.requeue(commandOptions);
+                    yield withEnvironment(settings, env -> new VerifyCommand(env, out, requeue).execute());
+                }
                 case "doctor" -> diagnose(settings, env -> new DoctorCommand(env, out, asJson).execute());
                 case "help" -> {
                     out.println(USAGE);
@@ -116,7 +123,11 @@ public final class Application {
     }
 
     private static String unknownOption(String command, Map<String, String> commandOptions) {
-        Set<String> accepted = command.equals("replay") ? ReplayRequest.OPTIONS : Set.of();
+        Set<String> accepted = switch (command) {
+            case "replay" -> ReplayRequest.OPTIONS;
+            case "verify" -> VerifyCommand.OPTIONS;
+            default -> Set.of();
+        };
         for (String key : commandOptions.keySet()) {
             if (!accepted.contains(key)) {
                 return "option '--" + key + "' is not known to the command '" + command + "'; expected "

@@ -3,9 +3,12 @@ package io.tsmigrator;
 /** Exit codes of every command; scripts rely on them, the README lists them. */
 public final class ExitCodes {
 
-    /** All work done. */
+    /** All work done ({@code verify}: every window checked is equal). */
     public static final int OK = 0;
-    /** Anything unexpected, or a run stopped before its work was done (run it again to resume). */
+    /**
+     * Anything unexpected, or a run stopped before its work was done (run it again to resume). For
+     * {@code verify}: some window differs between source and wide table (listed on stdout).
+     */
     public static final int FAILED = 1;
     /**
      * Invalid configuration or command line, or a database that cannot be reached: one line on stderr

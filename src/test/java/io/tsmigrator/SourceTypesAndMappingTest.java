@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Other column types than the defaults, and named columns from a mapping file; the reader decodes
@@ -35,6 +36,14 @@ class SourceTypesAndMappingTest {
                 db.rows("SELECT (SELECT data_type FROM information_schema.columns WHERE table_name = 'wide' AND column_name = 'ship_id'),"
                         + " (SELECT data_type FROM information_schema.columns WHERE table_name = 'wide' AND column_name = 'created_time'),"
                         + " (SELECT data_type FROM information_schema.columns WHERE table_name = 'wide' AND column_name = 'ch_40')"));
+        // verify digests these types on both sides alike, and a corrected numeric value shows
+        Cli verify = Cli.run(db.commandArgs("verify", "--migrator.source.table=fleet.narrow", "--migrator.target.table=fleet.wide"));
+        assertEquals(0, verify.exitCode(), verify.toString());
+        db.execute("UPDATE fleet.narrow SET value = value + 0.001 WHERE ctid = (SELECT ctid FROM fleet.narrow n WHERE value IS NOT NULL"
+                + " AND (SELECT count(*) FROM fleet.narrow d WHERE (d.ship_id, d.data_channel_id, d.created_time) = (n.ship_id, n.data_channel_id, n.created_time)) = 1 LIMIT 1)");
+        Cli corrected = Cli.run(db.commandArgs("verify", "--migrator.source.table=fleet.narrow", "--migrator.target.table=fleet.wide"));
+        assertEquals(1, corrected.exitCode(), corrected.toString());
+        assertTrue(corrected.out().contains(", 1 differ"), corrected.out());
     }
 
     @Test
@@ -49,6 +58,8 @@ class SourceTypesAndMappingTest {
         assertEquals(0, run.exitCode(), run.toString());
         SqlPivot.assertWideEqualsPivot(db, "tenant.tbl_data_timeseries", "tenant.tbl_data_timeseries_wide",
                 SqlPivot.ids(channels), List.of("engine_rpm", "ch_2", "Fuel_Flow"));
+        Cli verify = Cli.run(db.commandArgs("verify", "--migrator.channels.mapping=" + mapping));
+        assertEquals(0, verify.exitCode(), verify.toString());
     }
 
     @Test
@@ -64,6 +75,10 @@ class SourceTypesAndMappingTest {
                 + " AND created_time >= '2024-03-01T00:30:00Z' AND created_time < '2024-03-01T02:10:00Z'");
         SqlPivot.assertWideEqualsPivot(db, "scoped", "tenant.tbl_data_timeseries_wide", List.of("10", "30"), List.of("ch_10", "ch_30"));
         assertEquals(0, db.count("SELECT count(*) FROM information_schema.columns WHERE table_name = 'tbl_data_timeseries_wide' AND column_name = 'ch_20'"));
+        Cli verify = Cli.run(db.commandArgs("verify", "--migrator.channels=30,10", "--migrator.ships=2,3",
+                "--migrator.from=2024-03-01T00:30:00Z", "--migrator.to=2024-03-01T02:10:00Z"));
+        assertEquals(0, verify.exitCode(), verify.toString());
+        assertTrue(verify.out().contains(db.count("SELECT count(*) FROM migrator.chunk WHERE status = 'DONE'") + " windows checked, 0 differ"), verify.out());
     }
 
     @Test
@@ -83,5 +98,7 @@ class SourceTypesAndMappingTest {
         db.execute("CREATE VIEW listed AS SELECT * FROM tenant.tbl_data_timeseries WHERE data_channel_id IN (10, 20, 30)");
         SqlPivot.assertWideEqualsPivot(db, "listed", "tenant.tbl_data_timeseries_wide", List.of("10", "20", "30"), List.of("ch_10", "ch_20", "ch_30"));
         assertEquals(listedRows, db.count("SELECT sum(rows_read) FROM migrator.chunk WHERE status = 'DONE'"));
+        Cli verify = Cli.run(db.commandArgs("verify", "--migrator.channels=10,20,30"));
+        assertEquals(0, verify.exitCode(), verify.toString());
     }
 }

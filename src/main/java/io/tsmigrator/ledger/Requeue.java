@@ -97,6 +97,27 @@ public class Requeue {
     }
 
     /**
+     * Puts DONE chunks back to PENDING, untagged, so that any run (or a running {@code run --follow})
+     * migrates them again: e.g. the windows {@code verify} found different. A chunk that is no longer
+     * DONE (claimed again meanwhile) is left as it is. Returns how many were requeued.
+     */
+    public int done(List<Long> chunkIds) throws SQLException {
+        if (chunkIds.isEmpty()) {
+            return 0;
+        }
+        int[] requeued = new int[1];
+        Transactions.inTransaction(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement(requeue("job = ? AND id = ANY (?) AND status = 'DONE'"))) {
+                ps.setString(1, null);
+                ps.setString(2, ledger.job());
+                ps.setArray(3, c.createArrayOf("bigint", chunkIds.toArray()));
+                requeued[0] = ps.executeUpdate();
+            }
+        });
+        return requeued[0];
+    }
+
+    /**
      * Settles the outcome of replayed dead letters whose chunk has ended since: {@code done} when
      * the chunk, or every half it was split into, is DONE; {@code failed} when it (or a half) was
      * dead-lettered again. Idempotent; any run calls it, so a replay a crash interrupted is settled

@@ -4,87 +4,124 @@ import io.tsmigrator.ExitCodes;
 import io.tsmigrator.config.Identifiers;
 import io.tsmigrator.config.InvalidSettingException;
 import io.tsmigrator.config.Settings;
+import io.tsmigrator.ledger.ChunkLedger;
 import io.tsmigrator.ledger.ControlSchema;
+import io.tsmigrator.ledger.Requeue;
+import io.tsmigrator.plan.RunScope;
 import io.tsmigrator.source.SourceTable;
 import io.tsmigrator.target.ChannelMapping;
-import io.tsmigrator.target.WideTable;
 import io.tsmigrator.verify.ChunkVerifier;
+import io.tsmigrator.verify.LedgerPages;
+import io.tsmigrator.verify.ShipChannels;
 import io.tsmigrator.verify.WindowCheck;
+import io.tsmigrator.verify.WindowDigests;
 
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * {@code verify}: reconciles source and wide table window by window over the chunks in the ledger
- * (split chunks through their halves) and lists the windows that differ. Reads only.
+ * {@code verify}: compares source and wide table over the ledger's DONE leaf chunks in scope, each
+ * window by a digest of its rows, cells and values computed in SQL on each side, and lists the
+ * windows that differ. Reads only, unless {@code --requeue} puts the differing windows back to
+ * PENDING for the next run. Exit 0 when every window checked is equal, 1 when any differs.
  */
 public final class VerifyCommand {
 
+    /** Command options: {@code --requeue} (or {@code --requeue=true}). */
+    public static final Set<String> OPTIONS = Set.of("requeue");
+
     private final Environment env;
     private final PrintStream out;
+    private final boolean requeue;
+    private long checked;
+    private long differ;
+    private long requeued;
 
-    public VerifyCommand(Environment env, PrintStream out) {
+    public VerifyCommand(Environment env, PrintStream out, boolean requeue) {
         this.env = env;
         this.out = out;
+        this.requeue = requeue;
+    }
+
+    /** Whether the command options ask for a requeue; anything but true/false (or no value) is refused. */
+    public static boolean requeue(Map<String, String> options) {
+        String value = options.get("requeue");
+        if (value == null || value.equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (value.isEmpty() || value.equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw InvalidSettingException.of("--requeue", value, "no value, true or false");
     }
 
     public int execute() throws SQLException {
         Settings settings = env.settings();
+        ControlSchema schema = new ControlSchema(settings.controlSchema());
+        String chunkTable = schema.table("chunk");
+        requireLedger(chunkTable, settings);
         SourceTable source = SourceTable.inspect(env.pools().read(), settings);
         ChannelMapping mapping = ChannelMapping.from(settings);
-        List<String> channels = settings.channels().isEmpty()
-                ? WideTable.existingChannels(env.pools().control(), settings, mapping) : settings.channels();
+        // the channels a run starts with, without reading the source: the list, or the wide table's columns
+        List<String> channels = RunScope.channels(settings, source, List::of, mapping, env.pools().control());
         if (channels.isEmpty()) {
             throw InvalidSettingException.of(Settings.TARGET_TABLE, settings.targetTable(), "a wide table with channel columns to verify");
         }
-        ChunkVerifier verifier = new ChunkVerifier(env.pools().read(), env.pools().control(), source, channels,
-                Identifiers.quoteQualified(settings.targetTable()), Identifiers.quote(settings.shipColumn()),
-                Identifiers.quote(settings.timeColumn()), channels.stream().map(ch -> Identifiers.quote(mapping.columnFor(ch))).toList());
-        List<Object[]> windows = windows(new ControlSchema(settings.controlSchema()).table("chunk"), settings);
-        int mismatches = 0;
-        for (Object[] w : windows) {
-            WindowCheck check = verifier.check((String) w[0], (Instant) w[1], (Instant) w[2]);
-            if (!check.matches()) {
-                if (mismatches++ == 0) {
-                    out.printf("%-20s %-30s %-30s %12s %12s %14s %12s%n", "ship", "window start", "window end",
-                            "source times", "wide rows", "source values", "wide cells");
-                }
-                out.printf("%-20s %-30s %-30s %12d %12d %14d %12d%n", check.ship(), check.start(), check.end(),
-                        check.sourceTimestamps(), check.wideRows(), check.sourceValues(), check.wideCells());
-            }
+        List<String> columns = channels.stream().map(ch -> Identifiers.quote(mapping.columnFor(ch))).toList();
+        ShipChannels shipChannels = ShipChannels.sameForEveryShip(channels, columns, !settings.channels().isEmpty());
+        WindowDigests digests = new WindowDigests(source, Identifiers.quoteQualified(settings.targetTable()), Identifiers.quote(settings.shipColumn()),
+                Identifiers.quote(settings.timeColumn()), shipChannels.columns(), !settings.channels().isEmpty());
+        Requeue requeues = new Requeue(env.pools().control(), new ChunkLedger(env.pools().control(), schema, settings.targetTable()), schema);
+        LedgerPages pages = new LedgerPages(env.pools().control(), chunkTable, settings.targetTable(), settings.ships(), settings.from(), settings.to());
+        long notDone;
+        try (ChunkVerifier verifier = new ChunkVerifier(env.pools().read(), env.pools().control(), digests, shipChannels)) {
+            notDone = verifier.verify(pages, batch -> report(batch, requeues));
         }
-        out.printf("%d windows checked, %d differ%n", windows.size(), mismatches);
-        return mismatches == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+        out.printf("%d windows checked, %d differ%s%n", checked, differ,
+                notDone == 0 ? "" : "; " + notDone + " not migrated yet (pending, running or failed), not checked");
+        if (requeue && differ > 0) {
+            out.printf("%d windows requeued as PENDING: the next run, or a running run --follow, migrates them again%n", requeued);
+        }
+        return differ == 0 ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
-    private List<Object[]> windows(String chunkTable, Settings settings) throws SQLException {
-        List<Object[]> windows = new ArrayList<>();
-        try (Connection c = env.pools().control().getConnection()) {
-            try (PreparedStatement exists = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-                exists.setString(1, chunkTable);
-                try (ResultSet rs = exists.executeQuery()) {
-                    rs.next();
-                    if (!rs.getBoolean(1)) {
-                        throw InvalidSettingException.of(Settings.CONTROL_SCHEMA, settings.controlSchema(), "a schema with a chunk ledger (run first)");
-                    }
-                }
+    /** Prints a batch's differing windows and, with --requeue, puts them back to PENDING. */
+    private void report(List<WindowCheck> batch, Requeue requeues) throws SQLException {
+        List<Long> different = new ArrayList<>();
+        for (WindowCheck check : batch) {
+            checked++;
+            if (check.matches()) {
+                continue;
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT ship_id, window_start, window_end FROM " + chunkTable
-                    + " WHERE job = ? AND status <> 'SPLIT' ORDER BY ship_id, window_start")) {
-                ps.setString(1, settings.targetTable());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        windows.add(new Object[] {rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getTimestamp(3).toInstant()});
-                    }
+            if (differ++ == 0) {
+                out.printf("%-20s %-30s %-30s %11s %11s %12s %12s %-11s%n", "ship", "window start", "window end",
+                        "source rows", "wide rows", "source cells", "wide cells", "differ");
+            }
+            out.printf("%-20s %-30s %-30s %11d %11d %12d %12d %-11s%n", check.window().ship(), check.window().start(), check.window().end(),
+                    check.source().rows(), check.wide().rows(), check.source().cells(), check.wide().cells(), check.differs());
+            different.add(check.window().chunkId());
+        }
+        if (requeue) {
+            requeued += requeues.done(different);
+        }
+    }
+
+    private void requireLedger(String chunkTable, Settings settings) throws SQLException {
+        try (Connection c = env.pools().control().getConnection(); PreparedStatement exists = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            exists.setString(1, chunkTable);
+            try (ResultSet rs = exists.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    throw InvalidSettingException.of(Settings.CONTROL_SCHEMA, settings.controlSchema(), "a schema with a chunk ledger (run first)");
                 }
             }
         }
-        return windows;
     }
 }

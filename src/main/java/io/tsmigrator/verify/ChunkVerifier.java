@@ -1,76 +1,120 @@
 package io.tsmigrator.verify;
 
-import io.tsmigrator.db.Transactions;
-import io.tsmigrator.source.SourceTable;
-import io.tsmigrator.source.Times;
-
 import javax.sql.DataSource;
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * Reconciles one window at a time with aggregate queries on both sides, so nothing is loaded into
- * memory whatever the table size: the source's distinct timestamps and distinct (time, channel)
- * pairs with a non-NULL value, against the wide table's rows and non-NULL cells.
+ * Compares source and wide table over the ledger's DONE leaf chunks, batch by batch: a batch is
+ * consecutive windows of one ship, digested with one query on each side, the source's on a thread
+ * of its own while the target's runs, since the two are often different servers. Only a batch's
+ * digests are held at a time, so memory stays flat however long the history.
  */
-public final class ChunkVerifier {
+public final class ChunkVerifier implements AutoCloseable {
+
+    /** A batch ends when its windows' narrow rows (as the ledger counted them when migrating) reach this. */
+    static final long ROWS_PER_BATCH = 2_000_000;
+    /** ... or when it has this many windows. */
+    static final int WINDOWS_PER_BATCH = 200;
+
+    /** Receives each batch's comparisons, in ledger order. */
+    @FunctionalInterface
+    public interface Results {
+        void checked(List<WindowCheck> batch) throws SQLException;
+    }
 
     private final DataSource source;
     private final DataSource target;
-    private final SourceTable table;
-    private final List<String> channels;
-    private final String sourceSql;
-    private final String wideSql;
+    private final WindowDigests digests;
+    private final ShipChannels channels;
+    private final ExecutorService sourceSide = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "verify-source");
+        t.setDaemon(true);
+        return t;
+    });
 
-    /**
-     * @param wideTable quoted wide table; @param shipColumn, timeColumn quoted wide columns
-     * @param wideColumns quoted channel columns, parallel to {@code channels}
-     */
-    public ChunkVerifier(DataSource source, DataSource target, SourceTable table, List<String> channels,
-                         String wideTable, String shipColumn, String timeColumn, List<String> wideColumns) {
+    public ChunkVerifier(DataSource source, DataSource target, WindowDigests digests, ShipChannels channels) {
         this.source = source;
         this.target = target;
-        this.table = table;
+        this.digests = digests;
         this.channels = channels;
-        String window = table.ship() + " = ? AND " + table.time() + " >= ? AND " + table.time() + " < ? AND " + table.channel() + "::text = ANY (?)";
-        this.sourceSql = "SELECT count(DISTINCT " + table.time() + "),"
-                + " (SELECT count(*) FROM (SELECT DISTINCT " + table.time() + ", " + table.channel() + " FROM " + table.table()
-                + "   WHERE " + window + " AND " + table.value() + " IS NOT NULL) v)"
-                + " FROM " + table.table() + " WHERE " + window;
-        this.wideSql = "SELECT count(*), coalesce(sum(num_nonnulls(" + String.join(", ", wideColumns) + ")), 0) FROM " + wideTable
-                + " WHERE " + shipColumn + " = ? AND " + timeColumn + " >= ? AND " + timeColumn + " < ?";
     }
 
-    public WindowCheck check(String ship, Instant start, Instant end) throws SQLException {
-        long[] src = new long[2];
-        try (Connection c = Transactions.forReads(source); PreparedStatement ps = c.prepareStatement(sourceSql)) {
-            Array ids = c.createArrayOf("text", channels.toArray());
-            for (int offset : new int[] {0, 4}) {
-                ps.setString(offset + 1, ship);
-                Times.bind(ps, offset + 2, start, table.timeType());
-                Times.bind(ps, offset + 3, end, table.timeType());
-                ps.setArray(offset + 4, ids);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                src[0] = rs.getLong(1);
-                src[1] = rs.getLong(2);
+    /** Checks every DONE leaf the pages give; returns how many leaves were not DONE (not checked). */
+    public long verify(LedgerPages pages, Results results) throws SQLException {
+        List<LedgerWindow> page;
+        while ((page = pages.next()) != null) {
+            for (List<LedgerWindow> batch : batches(page)) {
+                results.checked(check(batch));
             }
         }
-        try (Connection c = target.getConnection(); PreparedStatement ps = c.prepareStatement(wideSql)) {
-            ps.setString(1, ship);
-            Times.bind(ps, 2, start, table.timeType());
-            Times.bind(ps, 3, end, table.timeType());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new WindowCheck(ship, start, end, src[0], rs.getLong(1), src[1], rs.getLong(2));
+        return pages.notDone();
+    }
+
+    /** Cuts a page into runs of one ship, each within the batch limits. */
+    static List<List<LedgerWindow>> batches(List<LedgerWindow> page) {
+        List<List<LedgerWindow>> batches = new ArrayList<>();
+        List<LedgerWindow> current = new ArrayList<>();
+        long rows = 0;
+        for (LedgerWindow w : page) {
+            if (!current.isEmpty() && (!current.get(0).ship().equals(w.ship()) || current.size() >= WINDOWS_PER_BATCH
+                    || rows + w.rowsRead() > ROWS_PER_BATCH)) {
+                batches.add(current);
+                current = new ArrayList<>();
+                rows = 0;
             }
+            current.add(w);
+            rows += w.rowsRead();
+        }
+        if (!current.isEmpty()) {
+            batches.add(current);
+        }
+        return batches;
+    }
+
+    /** Digests one ship's windows on both sides and pairs them up. */
+    List<WindowCheck> check(List<LedgerWindow> batch) throws SQLException {
+        String ship = batch.get(0).ship();
+        Future<List<Checksum>> fromSource = sourceSide.submit(() -> digests.source(source, ship, batch, channels.listed(ship)));
+        List<Checksum> wide;
+        try {
+            wide = digests.wide(target, ship, batch, channels.keys(ship));
+        } catch (SQLException | RuntimeException e) {
+            fromSource.cancel(true);
+            throw e;
+        }
+        List<Checksum> narrow = await(fromSource);
+        List<WindowCheck> checks = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            checks.add(new WindowCheck(batch.get(i), narrow.get(i), wide.get(i)));
+        }
+        return checks;
+    }
+
+    private static List<Checksum> await(Future<List<Checksum>> side) throws SQLException {
+        try {
+            return side.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while the source's digests were computed", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException s) {
+                throw s;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new SQLException(e.getCause());
         }
     }
 
+    @Override
+    public void close() {
+        sourceSide.shutdownNow();
+    }
 }

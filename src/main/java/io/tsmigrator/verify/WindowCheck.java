@@ -1,15 +1,27 @@
 package io.tsmigrator.verify;
 
-import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
-/**
- * One window compared: source timestamps vs wide rows, and source (time, channel) pairs with a
- * non-NULL value vs non-NULL wide cells.
- */
-public record WindowCheck(String ship, Instant start, Instant end, long sourceTimestamps, long wideRows,
-                          long sourceValues, long wideCells) {
+/** One window compared: the source's digest against the wide table's. */
+public record WindowCheck(LedgerWindow window, Checksum source, Checksum wide) {
 
     public boolean matches() {
-        return sourceTimestamps == wideRows && sourceValues == wideCells;
+        return source.sameAs(wide);
+    }
+
+    /** What differs: {@code rows} and/or {@code cells} when their counts do, else {@code values}; empty when equal. */
+    public String differs() {
+        List<String> what = new ArrayList<>();
+        if (source.rows() != wide.rows()) {
+            what.add("rows");
+        }
+        if (source.cells() != wide.cells()) {
+            what.add("cells");
+        }
+        if (what.isEmpty() && !matches()) {
+            what.add("values");
+        }
+        return String.join(",", what);
     }
 }
