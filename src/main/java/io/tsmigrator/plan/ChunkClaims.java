@@ -62,9 +62,16 @@ public class ChunkClaims {
     public Iterator<Chunk> claims() {
         return new Iterator<>() {
             private Chunk next;
+            // Once it has said "no more", a pass stays ended: Camel's splitter asks again when it
+            // finishes, and a chunk claimed then would never be dispatched (seen with the gate
+            // reopening between the two looks: the chunk waited for its lease to expire).
+            private boolean ended;
 
             @Override
             public boolean hasNext() {
+                if (ended) {
+                    return false;
+                }
                 // a closed gate ends this pass; the next planning pass asks again
                 if (next == null && !stopping && gate.mayClaim()) {
                     try {
@@ -73,10 +80,12 @@ public class ChunkClaims {
                         // Ending the pass instead of failing it: the splitter has already taken the
                         // previous chunk and dispatches it only if this look-ahead returns normally.
                         LOG.warn("cannot claim chunks from the ledger now ({}); trying again at the next planning pass", e.getMessage());
+                        ended = true;
                         return false;
                     }
                 }
-                return next != null;
+                ended = next == null;
+                return !ended;
             }
 
             @Override
