@@ -16,7 +16,7 @@ import java.time.Duration;
  */
 final class RecentLoad {
 
-    /** @param averageRows narrow rows of a recently finished chunk, 0 when none finished */
+    /** @param averageRows narrow rows of a chunk finished in the last minutes, 0 when none finished */
     record Load(long rowsFinished, long running, double averageRows) {
     }
 
@@ -31,13 +31,15 @@ final class RecentLoad {
     }
 
     Load over(Duration window) throws SQLException {
-        String sql = "SELECT coalesce(sum(rows_read) FILTER (WHERE status = 'DONE'), 0), count(*) FILTER (WHERE status = 'RUNNING'),"
-                + " coalesce(avg(rows_read) FILTER (WHERE status = 'DONE'), 0) FROM ("
-                + " SELECT status, rows_read FROM " + chunk + " WHERE job = ? AND status = 'DONE' AND finished_at > now() - ? * interval '1 millisecond'"
-                + " UNION ALL SELECT status, NULL FROM " + chunk + " WHERE job = ? AND status = 'RUNNING' AND lease_until > now()) recent";
+        // the average chunk comes from a longer span than the window: a window without a finished
+        // chunk must not make the chunks in progress weigh nothing
+        String sql = "SELECT coalesce(sum(rows_read) FILTER (WHERE status = 'DONE' AND finished_at > now() - ? * interval '1 millisecond'), 0),"
+                + " count(*) FILTER (WHERE status = 'RUNNING'), coalesce(avg(rows_read) FILTER (WHERE status = 'DONE'), 0) FROM ("
+                + " SELECT status, rows_read, finished_at FROM " + chunk + " WHERE job = ? AND status = 'DONE' AND finished_at > now() - interval '5 minutes'"
+                + " UNION ALL SELECT status, NULL, NULL FROM " + chunk + " WHERE job = ? AND status = 'RUNNING' AND lease_until > now()) recent";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, job);
-            ps.setLong(2, window.toMillis());
+            ps.setLong(1, window.toMillis());
+            ps.setString(2, job);
             ps.setString(3, job);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
