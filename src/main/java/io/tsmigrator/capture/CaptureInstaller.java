@@ -77,6 +77,10 @@ final class CaptureInstaller {
     }
 
     private CaptureState install(Connection c) throws SQLException {
+        if (c.getMetaData().getDatabaseMajorVersion() < 14) {
+            throw CaptureUnavailableException.of(objects.source(), "it needs PostgreSQL 14 or later (the server is "
+                    + c.getMetaData().getDatabaseProductVersion() + ")", null);
+        }
         lock(c);
         CaptureState before = CaptureState.read(c, objects);
         if (!before.elsewhere().isEmpty()) {

@@ -1,9 +1,13 @@
 package io.tsmigrator.capture;
 
 import io.tsmigrator.ledger.ChunkWindows;
+import io.tsmigrator.source.ColumnType;
 import io.tsmigrator.source.SourceTable;
 
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -13,9 +17,8 @@ import java.util.regex.Pattern;
  * (ship, window) of the transition table(s) into the mark table, in a fixed order so that
  * concurrent writers lock marks in the same order (no deadlock between two uploads), and bumps the
  * version of a mark that exists. Its window is the one {@link ChunkWindows#cut} aligns to: a
- * multiple of the chunk size since the Unix epoch, in whole microseconds, a {@code timestamp}
- * column read as UTC ({@code extract(epoch ...)} of a {@code timestamp} is its UTC reading,
- * whatever the writer's time zone).
+ * multiple of the chunk size since the Unix epoch, in whole microseconds ({@code date_bin},
+ * PostgreSQL 14 or later), a {@code timestamp} column read as UTC whatever the writer's time zone.
  * <p>
  * It runs as its owner (SECURITY DEFINER, with a fixed search path) so that the applications
  * writing the source need no right on the control schema. Rows without a ship or time mark nothing.
@@ -44,11 +47,11 @@ final class MarkFunction {
                 + "  mark_version bigint := nextval('" + objects.sequence().replace("'", "''") + "'::regclass);\n"
                 + "BEGIN\n"
                 + "  IF TG_OP = 'INSERT' THEN\n"
-                + "    " + upsert("SELECT " + keys("new_rows")) + ";\n"
+                + "    " + upsert(rows("new_rows")) + ";\n"
                 + "  ELSIF TG_OP = 'UPDATE' THEN\n"
-                + "    " + upsert("SELECT " + keys("old_rows") + " UNION ALL SELECT " + keys("new_rows")) + ";\n"
+                + "    " + upsert(rows("old_rows", "new_rows")) + ";\n"
                 + "  ELSE\n"
-                + "    " + upsert("SELECT " + keys("old_rows")) + ";\n"
+                + "    " + upsert(rows("old_rows")) + ";\n"
                 + "  END IF;\n"
                 + "  RETURN NULL;\n"
                 + "END\n";
@@ -79,22 +82,45 @@ final class MarkFunction {
         }
     }
 
-    /** Ship as text and the reading's time in microseconds since the epoch, of one transition table. */
-    private String keys(String rows) {
-        return source.ship() + "::text AS ship_id, (extract(epoch FROM " + source.time() + ") * 1000000)::bigint AS us"
-                + " FROM " + rows + " WHERE " + source.ship() + " IS NOT NULL AND " + source.time() + " IS NOT NULL";
+    /** Ship and time of the rows of the transition table(s), null ones left out. */
+    private String rows(String... tables) {
+        StringBuilder union = new StringBuilder();
+        for (String table : tables) {
+            union.append(union.isEmpty() ? "" : " UNION ALL ").append("SELECT ").append(source.ship()).append(", ").append(source.time())
+                    .append(" FROM ").append(table).append(" WHERE ").append(source.ship()).append(" IS NOT NULL AND ")
+                    .append(source.time()).append(" IS NOT NULL");
+        }
+        return union.toString();
     }
 
-    private String upsert(String keys) {
+    private String upsert(String rows) {
         long size = ChunkWindows.micros(chunkSize);
-        // floor division (times before 1970 included); the window start is exact in whole microseconds
-        String start = "us - ((us % " + size + ") + " + size + ") % " + size;
+        String stride = "interval '" + size + " microseconds'";
+        boolean zoned = source.timeType().oid() == ColumnType.TIMESTAMPTZ;
+        // date_bin is exact integer arithmetic on the microseconds, ~1/3 of a row's cost cheaper than extract(epoch) in numeric
+        // with its offset: the body is parsed in the writer's session, whatever its time zone
+        String origin = zoned ? "timestamptz '" + origin(size) + "+00'" : "timestamp '" + origin(size) + "'";
+        String start = zoned ? "ws" : "(ws AT TIME ZONE 'UTC')";
+        // distinct on the column's own values first: one text conversion per window, not per row
         return "INSERT INTO " + objects.table() + " AS m (ship_id, window_start, window_end, version)"
-                + " SELECT ship_id, timestamptz 'epoch' + interval '1 microsecond' * start_us,"
-                + " timestamptz 'epoch' + interval '1 microsecond' * (start_us + " + size + "), mark_version"
-                + " FROM (SELECT DISTINCT ship_id, " + start + " AS start_us FROM (" + keys + ") k) d"
-                + " ORDER BY ship_id, start_us"
+                + " SELECT ship::text, " + start + ", " + start + " + " + stride + ", mark_version"
+                + " FROM (SELECT DISTINCT r." + source.ship() + " AS ship, date_bin(" + stride + ", r." + source.time() + ", " + origin + ") AS ws"
+                + " FROM (" + rows + ") r) d"
+                + " ORDER BY 1, 2"
                 + " ON CONFLICT (ship_id, window_start) DO UPDATE SET version = excluded.version,"
                 + " window_end = greatest(m.window_end, excluded.window_end), marked_at = now()";
+    }
+
+    /**
+     * The bins' origin: a multiple of the chunk size since the Unix epoch, in 1670 or shortly
+     * before, so that every reading is after it (date_bin's results for times before their origin
+     * were not always right across PostgreSQL releases) and windows still start where
+     * {@link ChunkWindows#cut} starts them.
+     */
+    static String origin(long sizeMicros) {
+        long back = ChunkWindows.micros(java.time.Instant.parse("1670-01-01T00:00:00Z"));
+        long origin = Math.floorDiv(back, sizeMicros) * sizeMicros;
+        return DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS", Locale.ROOT).withZone(ZoneOffset.UTC)
+                .format(ChunkWindows.instant(origin));
     }
 }

@@ -77,6 +77,11 @@ public final class Controls implements ClaimGate {
         return reason == null;
     }
 
+    @Override
+    public boolean oneAtATime() {
+        return state.throttled();
+    }
+
     /** Why the gate was closed at its last look, or null when it was open. */
     public String closedBecause() {
         return closedBecause;

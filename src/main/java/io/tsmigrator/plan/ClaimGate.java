@@ -12,4 +12,9 @@ public interface ClaimGate {
     ClaimGate OPEN = () -> true;
 
     boolean mayClaim();
+
+    /** Whether claims should come one chunk at a time (a throttle weighs each), not in batches. */
+    default boolean oneAtATime() {
+        return false;
+    }
 }

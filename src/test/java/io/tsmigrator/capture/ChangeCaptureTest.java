@@ -139,9 +139,10 @@ class ChangeCaptureTest {
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("SET TIME ZONE 'America/New_York'");
             s.execute("INSERT INTO " + TABLE + " VALUES (1, 7, '2024-03-01 00:19:59.999999', 1), (1, 7, '2024-03-01 00:20:00', 2),"
-                    + " (2, 7, '1969-12-31 23:50:00', 3)");
+                    + " (2, 7, '1969-12-31 23:50:00', 3), (3, 7, '1969-12-31 23:40:00', 4)");
         }
-        assertEquals(Set.of("1@2024-03-01T00:00:00Z", "1@2024-03-01T00:20:00Z", "2@1969-12-31T23:40:00Z"), keys(capture.marks(10)));
+        assertEquals(Set.of("1@2024-03-01T00:00:00Z", "1@2024-03-01T00:20:00Z", "2@1969-12-31T23:40:00Z", "3@1969-12-31T23:40:00Z"),
+                keys(capture.marks(10)));
     }
 
     @Test
