@@ -42,7 +42,7 @@ class OperateHttpTest {
         controls.pause(true);
         Http http = new Http(Http.freePort());
         ChildJvm run = ChildJvm.start(db.runArgs("--migrator.chunk-size=PT30S", "--migrator.min-chunk-size=PT5S", "--migrator.parallelism=1",
-                "--camel.server.port=" + http.port(), "--migrator.http.token=" + TOKEN));
+                "--camel.server.port=" + http.port(), "--migrator.http.token=" + TOKEN, "--migrator.progress-interval=PT1S"));
         try {
             Await.until("the HTTP server", Duration.ofSeconds(180), () -> http.up() || !run.process().isAlive());
             assertTrue(run.process().isAlive(), run.output());
