@@ -141,11 +141,6 @@ public final class CamelLifecycle {
             // the HTTP routes (status page, API) only where there is an HTTP server to serve them
             main.configure().withRoutesIncludePattern("file:" + dir.toAbsolutePath() + "/*.yaml"
                     + (settings.serves() ? ",file:" + dir.toAbsolutePath() + "/http/*.yaml" : ""));
-            if (settings.routesReload()) {
-                main.configure().withRoutesReloadEnabled(true)
-                        .withRoutesReloadDirectory(dir.toAbsolutePath().toString())
-                        .withRoutesReloadPattern("*.yaml");
-            }
         } else if (settings.raw(Settings.ROUTES).equals(Settings.DEFAULTS.get(Settings.ROUTES))) {
             LOG.info("no {} directory here; using the routes packaged in the jar", dir);
             main.configure().withRoutesIncludePattern("classpath:routes/*.yaml" + (settings.serves() ? ",classpath:routes/http/*.yaml" : ""));

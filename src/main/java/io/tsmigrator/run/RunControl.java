@@ -23,13 +23,16 @@ public class RunControl {
     private final RunScope scope;
     private final ShipCompletions completions;
     private final ChunkClaims claims;
+    private final boolean follow;
     private final Runnable onFinished;
 
-    public RunControl(ChunkLedger ledger, RunScope scope, ShipCompletions completions, ChunkClaims claims, Runnable onFinished) {
+    /** @param follow whether the run goes on when nothing is left to do (run --follow): only a stop ends it */
+    public RunControl(ChunkLedger ledger, RunScope scope, ShipCompletions completions, ChunkClaims claims, boolean follow, Runnable onFinished) {
         this.ledger = ledger;
         this.scope = scope;
         this.completions = completions;
         this.claims = claims;
+        this.follow = follow;
         this.onFinished = onFinished;
     }
 
@@ -50,7 +53,7 @@ public class RunControl {
     }
 
     public void finishIfIdle() throws SQLException {
-        if (claims.isStopping()) {
+        if (claims.isStopping() || follow) {
             return;
         }
         if (ledger.anyUnfinished(scope.ships(), scope.from(), scope.to(), scope.batch())) {
