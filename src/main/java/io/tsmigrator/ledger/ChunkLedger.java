@@ -137,53 +137,66 @@ public class ChunkLedger {
 
     private Map<String, Integer> plan(Connection c, Map<String, List<Instant[]>> windows, String batch) throws SQLException {
         Map<String, Integer> added = new LinkedHashMap<>();
-        // One statement per PLAN_BATCH windows, their columns sent as arrays: a JDBC batch would
-        // still be a statement (and a result) per window, which is most of a million-window plan.
+        // Windows travel as runs: abutting windows of one length are (first start, length, how many),
+        // which the server expands. A planned calendar is a few runs per ship however many windows it
+        // has, so a million windows cost neither a million parameters nor a million rows sent.
         String sql = "WITH w AS (INSERT INTO " + chunk + " (job, ship_id, window_start, window_end, replay_batch)"
-                + " SELECT ?, s, ws, we, ? FROM unnest(CAST(? AS text[]), CAST(? AS timestamptz[]), CAST(? AS timestamptz[])) AS u(s, ws, we)"
+                + " SELECT ?, u.s, e.ws, e.ws + u.step * interval '1 microsecond', ? FROM unnest(CAST(? AS text[]),"
+                + "   CAST(? AS int8[]), CAST(? AS int8[]), CAST(? AS int8[])) AS u(s, first, step, n),"
+                + "   LATERAL (SELECT timestamptz 'epoch' + (u.first + g * u.step) * interval '1 microsecond' AS ws"
+                + "            FROM generate_series(0, u.n - 1) AS g) AS e"
                 + " ON CONFLICT DO NOTHING RETURNING ship_id)"
                 + " SELECT ship_id, count(*) FROM w GROUP BY ship_id";
-        List<String> ships = new ArrayList<>();
-        List<String> starts = new ArrayList<>();
-        List<String> ends = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (Map.Entry<String, List<Instant[]>> e : windows.entrySet()) {
-                added.put(e.getKey(), 0);
-                for (Instant[] w : e.getValue()) {
-                    ships.add(e.getKey());
-                    starts.add(w[0].toString());
-                    ends.add(w[1].toString());
-                    if (ships.size() == PLAN_BATCH) {
-                        insert(c, ps, batch, ships, starts, ends, added);
-                    }
-                }
-            }
-            if (!ships.isEmpty()) {
-                insert(c, ps, batch, ships, starts, ends, added);
+        Runs runs = new Runs();
+        for (Map.Entry<String, List<Instant[]>> e : windows.entrySet()) {
+            for (Instant[] w : e.getValue()) {
+                runs.add(e.getKey(), w[0], w[1]);
             }
         }
-        added.values().removeIf(n -> n == 0);
+        if (runs.ships.isEmpty()) {
+            return added;
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, job);
+            ps.setString(2, batch);
+            ps.setArray(3, c.createArrayOf("text", runs.ships.toArray()));
+            ps.setArray(4, c.createArrayOf("int8", runs.firsts.toArray()));
+            ps.setArray(5, c.createArrayOf("int8", runs.steps.toArray()));
+            ps.setArray(6, c.createArrayOf("int8", runs.counts.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    added.put(rs.getString(1), rs.getInt(2));
+                }
+            }
+        }
         return added;
     }
 
-    /** Windows per planning statement: large enough that a million windows is a few dozen statements. */
-    private static final int PLAN_BATCH = 50_000;
+    /** Windows as runs of abutting windows of one length, in microseconds since the epoch (the ledger's precision). */
+    private static final class Runs {
+        final List<String> ships = new ArrayList<>();
+        final List<Long> firsts = new ArrayList<>();
+        final List<Long> steps = new ArrayList<>();
+        final List<Long> counts = new ArrayList<>();
 
-    private void insert(Connection c, PreparedStatement ps, String batch, List<String> ships, List<String> starts, List<String> ends,
-                        Map<String, Integer> added) throws SQLException {
-        ps.setString(1, job);
-        ps.setString(2, batch);
-        ps.setArray(3, c.createArrayOf("text", ships.toArray()));
-        ps.setArray(4, c.createArrayOf("text", starts.toArray()));
-        ps.setArray(5, c.createArrayOf("text", ends.toArray()));
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                added.merge(rs.getString(1), rs.getInt(2), Integer::sum);
+        void add(String ship, Instant start, Instant end) {
+            long from = micros(start);
+            long step = micros(end) - from;
+            int last = ships.size() - 1;
+            if (last >= 0 && ships.get(last).equals(ship) && steps.get(last) == step
+                    && firsts.get(last) + steps.get(last) * counts.get(last) == from) {
+                counts.set(last, counts.get(last) + 1);
+                return;
             }
+            ships.add(ship);
+            firsts.add(from);
+            steps.add(step);
+            counts.add(1L);
         }
-        ships.clear();
-        starts.clear();
-        ends.clear();
+
+        private static long micros(Instant i) {
+            return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);
+        }
     }
 
     /**
