@@ -10,8 +10,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * The migrator's own tables in the target database: the chunk ledger, failures, dead letters and
- * per-ship completions. Created idempotently under an advisory lock, so
+ * The migrator's own tables in the target database: the chunk ledger, failures, dead letters,
+ * per-ship completions, the operators' controls and the worker registry. Created idempotently
+ * under an advisory lock, so
  * several processes may start at once.
  */
 public final class ControlSchema {
@@ -131,6 +132,25 @@ public final class ControlSchema {
                         + " version bigint NOT NULL,"
                         + " accepted_at timestamptz NOT NULL DEFAULT now(),"
                         + " PRIMARY KEY (job, ship_id, window_start))");
+                // the progress figures and the throttle read the recently finished chunks through this
+                s.addBatch("CREATE INDEX IF NOT EXISTS chunk_finished_idx ON " + table("chunk") + " (job, finished_at) WHERE status = 'DONE'");
+                // operators' controls (pause, throttle), read by every process of the job
+                s.addBatch("CREATE TABLE IF NOT EXISTS " + table("control") + " ("
+                        + " job text PRIMARY KEY,"
+                        + " paused boolean NOT NULL DEFAULT false,"
+                        + " max_rows_per_second bigint CHECK (max_rows_per_second > 0),"
+                        + " max_lanes int CHECK (max_lanes > 0),"
+                        + " updated_at timestamptz NOT NULL DEFAULT now())");
+                // the processes working on a job, each heartbeating its row
+                s.addBatch("CREATE TABLE IF NOT EXISTS " + table("worker") + " ("
+                        + " id text PRIMARY KEY,"
+                        + " job text NOT NULL,"
+                        + " host text NOT NULL,"
+                        + " pid bigint NOT NULL,"
+                        + " started_at timestamptz NOT NULL,"
+                        + " last_seen timestamptz NOT NULL,"
+                        + " chunks_in_hand int NOT NULL DEFAULT 0,"
+                        + " rows_per_second double precision NOT NULL DEFAULT 0)");
                 // One batch, one round trip: this runs at every start, and a far database makes each statement count.
                 s.executeBatch();
             }

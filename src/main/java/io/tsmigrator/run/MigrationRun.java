@@ -119,6 +119,7 @@ public final class MigrationRun {
         });
         try {
             camel.bind(wiring.beans(camel::stopWhenIdle));
+            wiring.operations().attach(camel.context());
             camel.run(target, shutdown, wiring.claims()::stop);
         } catch (Exception e) {
             // a failure of the target's preparation is the one to report; any other still lets its DDL end first

@@ -44,6 +44,7 @@ final class RunWiring {
     private final ChunkClaims claims;
     private final DeadLetters deadLetters;
     private final ShipCompletions completions;
+    private final Operations operations;
 
     RunWiring(Settings settings, Pools pools, ControlSchema schema, SourceSide source, ChunkLedger ledger, RunScope scope,
               ReplayQueue replayQueue, String owner, boolean follow, ChangeMarks changes) {
@@ -60,6 +61,11 @@ final class RunWiring {
         this.claims = new ChunkClaims(ledger, scope, owner, settings.lease(), settings.parallelism());
         this.deadLetters = new DeadLetters(ledger, schema, owner);
         this.completions = new ShipCompletions(pools.control(), ledger, schema);
+        this.operations = new Operations(settings, pools, schema, ledger, owner, scope.batch(), claims, inFlight);
+    }
+
+    Operations operations() {
+        return operations;
     }
 
     ChunkClaims claims() {
@@ -73,7 +79,7 @@ final class RunWiring {
     /** @param stopWhenIdle what ends the run once no chunk is left */
     RunBeans beans(Runnable stopWhenIdle) {
         FailureClassifier classifier = new FailureClassifier(ChunkTimeLimits.of(settings).splitAfter());
-        return new RunBeans()
+        return operations.addTo(new RunBeans())
                 .put("chunkPlanner", planner())
                 .put("chunkClaims", claims)
                 .put("chunkMigrator", new ChunkMigrator(pools.read(), pools.write(), source.table(), source.wide(), source.filter(),
@@ -84,7 +90,10 @@ final class RunWiring {
                 .put("shipTally", new ShipTally())
                 .put("shipCompletions", completions)
                 .put("leaseKeeper", new LeaseKeeper(ledger, owner, settings.lease(), inFlight))
-                .put("runControl", new RunControl(ledger, scope, completions, claims, follow, stopWhenIdle));
+                .put("runControl", new RunControl(ledger, scope, completions, claims, follow, () -> {
+                    operations.finished();
+                    stopWhenIdle.run();
+                }));
     }
 
     /** Follow mode plans settled windows at every pass and finds new ships, unless the ships were configured. */
