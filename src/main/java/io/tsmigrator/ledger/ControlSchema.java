@@ -11,7 +11,7 @@ import java.sql.Statement;
 
 /**
  * The migrator's own tables in the target database: the chunk ledger, dead letters, per-ship
- * completions and the aggregator's repository. Created idempotently under an advisory lock, so
+ * completions, the aggregator's repository, the planning passes and Quartz's cluster tables. Created idempotently under an advisory lock, so
  * several processes may start at once.
  */
 public final class ControlSchema {
@@ -20,6 +20,11 @@ public final class ControlSchema {
 
     public ControlSchema(String schema) {
         this.schema = Identifiers.quote(schema);
+    }
+
+    /** The schema's name, quoted. */
+    public String quoted() {
+        return schema;
     }
 
     public String table(String name) {
@@ -114,6 +119,20 @@ public final class ControlSchema {
                 for (String repo : new String[] {AGGREGATION_TABLE, AGGREGATION_TABLE + "_completed"}) {
                     s.addBatch("CREATE TABLE IF NOT EXISTS " + table(repo) + " ("
                             + " id varchar(255) PRIMARY KEY, exchange bytea NOT NULL, version bigint NOT NULL)");
+                }
+                // Who planned when (PlanPassLog): one process plans at a time, and a process that did
+                // not plan knows a pass has finished since it started.
+                s.addBatch("CREATE TABLE IF NOT EXISTS " + table(PlanPassLog.TABLE) + " ("
+                        + " id bigserial PRIMARY KEY,"
+                        + " job text NOT NULL,"
+                        + " owner text NOT NULL,"
+                        + " started_at timestamptz NOT NULL DEFAULT clock_timestamp(),"
+                        + " finished_at timestamptz,"
+                        + " chunks_added int)");
+                s.addBatch("CREATE INDEX IF NOT EXISTS plan_pass_job_idx ON " + table(PlanPassLog.TABLE) + " (job, started_at)");
+                // Quartz's clustered JobStore, which elects the planning process
+                for (String quartz : QuartzTables.statements(schema)) {
+                    s.addBatch(quartz);
                 }
                 // One batch, one round trip: this runs at every start, and a far database makes each statement count.
                 s.executeBatch();

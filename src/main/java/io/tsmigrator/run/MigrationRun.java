@@ -110,8 +110,11 @@ public final class MigrationRun {
             return null;
         });
         try {
-            camel.bind(wiring.beans(camel::stopWhenIdle));
-            camel.run(target, shutdown, wiring.claims()::stop);
+            camel.bind(wiring.beans(camel::stopWhenIdle), pools.control());
+            camel.run(target, shutdown, () -> {
+                wiring.claims().stop();
+                wiring.passes().release();
+            });
         } catch (Exception e) {
             // a failure of the target's preparation is the one to report; any other still lets its DDL end first
             target.await();

@@ -2,6 +2,7 @@ package io.tsmigrator.run;
 
 import io.tsmigrator.ledger.ChunkLedger;
 import io.tsmigrator.plan.ChunkClaims;
+import io.tsmigrator.plan.PlanPasses;
 import io.tsmigrator.plan.RunScope;
 import io.tsmigrator.report.ShipCompletions;
 import org.slf4j.Logger;
@@ -23,13 +24,16 @@ public class RunControl {
     private final RunScope scope;
     private final ShipCompletions completions;
     private final ChunkClaims claims;
+    private final PlanPasses passes;
     private final Runnable onFinished;
 
-    public RunControl(ChunkLedger ledger, RunScope scope, ShipCompletions completions, ChunkClaims claims, Runnable onFinished) {
+    public RunControl(ChunkLedger ledger, RunScope scope, ShipCompletions completions, ChunkClaims claims, PlanPasses passes,
+                      Runnable onFinished) {
         this.ledger = ledger;
         this.scope = scope;
         this.completions = completions;
         this.claims = claims;
+        this.passes = passes;
         this.onFinished = onFinished;
     }
 
@@ -47,6 +51,11 @@ public class RunControl {
 
     public void finishIfIdle() throws SQLException {
         if (claims.isStopping()) {
+            return;
+        }
+        // an empty ledger means nothing before the plan is in it, and another process may be the one planning
+        if (!passes.passedSinceStart()) {
+            LOG.debug("no planning pass has finished since this process started; checking again at the next dispatch");
             return;
         }
         long unfinished = ledger.unfinished(scope.ships(), scope.from(), scope.to(), scope.batch());

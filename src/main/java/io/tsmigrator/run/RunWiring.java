@@ -9,7 +9,9 @@ import io.tsmigrator.ledger.ChunkLedger;
 import io.tsmigrator.ledger.ControlSchema;
 import io.tsmigrator.ledger.InFlightChunks;
 import io.tsmigrator.migrate.ChunkMigrator;
+import io.tsmigrator.ledger.PlanPassLog;
 import io.tsmigrator.plan.ChunkClaims;
+import io.tsmigrator.plan.PlanPasses;
 import io.tsmigrator.plan.ChunkPlanner;
 import io.tsmigrator.plan.RunScope;
 import io.tsmigrator.replay.ReplayQueue;
@@ -36,6 +38,7 @@ final class RunWiring {
     private final ChunkClaims claims;
     private final DeadLetters deadLetters;
     private final ShipCompletions completions;
+    private final PlanPasses passes;
 
     RunWiring(Settings settings, Pools pools, ControlSchema schema, SourceSide source, ChunkLedger ledger, RunScope scope,
               ReplayQueue replayQueue, String owner) {
@@ -50,6 +53,12 @@ final class RunWiring {
         this.claims = new ChunkClaims(ledger, scope, owner, settings.lease());
         this.deadLetters = new DeadLetters(ledger, schema, owner);
         this.completions = new ShipCompletions(pools.control(), ledger, schema);
+        // a replay's passes are its own; a run's are shared by every process of the job
+        this.passes = new PlanPasses(scope.batch() == null ? new PlanPassLog(pools.control(), schema, ledger.job()) : null, owner, settings.lease(), settings.planInterval());
+    }
+
+    PlanPasses passes() {
+        return passes;
     }
 
     ChunkClaims claims() {
@@ -75,7 +84,8 @@ final class RunWiring {
                 .put("shipCompletions", completions)
                 .put("shipAggregationRepository", aggregationRepository())
                 .put("leaseKeeper", new LeaseKeeper(ledger, owner, settings.lease(), inFlight))
-                .put("runControl", new RunControl(ledger, scope, completions, claims, stopWhenIdle));
+                .put("planPasses", passes)
+                .put("runControl", new RunControl(ledger, scope, completions, claims, passes, stopWhenIdle));
     }
 
     private JdbcAggregationRepository aggregationRepository() {
