@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Benchmark: migrator vs server-side SQL pivot. Usage: bash bench/run.sh [--ships=4 --channels=93 ...]
-# (bash bench/run.sh --help lists the options). Builds the migrator jar when it is missing or older
+# Benchmark: the migrator as users run it (cold java -jar) against the SQL pivot. Usage:
+# bash bench/run.sh [--scenario=wide|fleet|million|outliers] [--option=value ...] (--help lists them;
+# bench/README.md gives one command per figure). Builds the migrator jar when it is missing or older
 # than the sources, compiles the bench against it, and runs it from the project root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,11 +13,10 @@ if [[ ! -f $JAR ]] || [[ -n $(find src/main routes config pom.xml -newer "$JAR" 
 fi
 
 OUT=bench/target/classes
-SRC=$(find bench/src -name '*.java')
-if [[ ! -d $OUT ]] || [[ -n $(find bench/src -newer "$OUT/.stamp" -type f 2>/dev/null | head -1) ]] || [[ $JAR -nt $OUT/.stamp ]] || [[ ! -f $OUT/.stamp ]]; then
+if [[ ! -f $OUT/.stamp ]] || [[ -n $(find bench/src -newer "$OUT/.stamp" -type f 2>/dev/null | head -1) ]] || [[ $JAR -nt $OUT/.stamp ]]; then
   rm -rf "$OUT" && mkdir -p "$OUT"
-  javac --release 17 -cp "$JAR" -d "$OUT" $SRC
+  javac --release 17 -cp "$JAR" -d "$OUT" $(find bench/src -name '*.java')
   touch "$OUT/.stamp"
 fi
 
-exec java -Xmx1g -Dbench.project.dir="$PWD" -cp "$OUT:$JAR" io.tsmigrator.bench.Bench "$@"
+exec java -Xmx512m -Dbench.project.dir="$PWD" -cp "$OUT:$JAR" "${BENCH_MAIN:-io.tsmigrator.bench.Bench}" "$@"

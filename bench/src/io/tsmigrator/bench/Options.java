@@ -11,59 +11,55 @@ import java.util.Map;
 final class Options {
 
     static final String USAGE = """
-            usage: bash bench/run.sh [--option=value ...]
-              --ships=4               ships (ids 1001..)
-              --channels=93           channels per ship (ids 101..)
-              --seconds=7200          seconds of 1 Hz readings per ship
-              --missing=0.02          share of readings left out at random
-              --reps=7                measured repetitions (median, min-max); one warm-up repetition runs first
-              --warmup=1              warm-up repetitions (not counted)
-              --warm-runs=150         settling runs of each warm migrator JVM before the repetitions (not counted): a young
-                                      warm JVM compiles Camel's start code anew, run after run, for ~150 runs
-              --chunk-size=PT1H       chunk window for (a) and the migrator
-              --parallelism=2         threads/connections for (a) and migrator.parallelism
-              --pivot-work-mem=256MB  work_mem of the session of the one-statement pivot (a'), so its hash aggregate does not spill
-              --only=bw,bwp           measure only these figures (a1, aN, ap, api, bw, bwf, bc, bwp, bwp0; default: all but bwf)
-              --proxy-latency-ms=N    also run the migrator through a loopback TCP proxy adding N ms per direction
-                                      (bwp), and through the same proxy without delay (bwp0)
-              --rss-sweep             also run the migrator (cold) at PT15M and at PT6H, with those JVM options and with none, and print peak RSS
-              --migrator-java-opts='...'  JVM options of the migrator JVMs (default: the README's, see Options.README_JAVA_OPTS;
-                                      --migrator-java-opts= for none)
-              --discover-channels     let the migrator discover channels itself (default: pass --migrator.channels)
+            usage: bash bench/run.sh [--scenario=wide|fleet|million|outliers] [--option=value ...]
+              --scenario=wide         wide: the headline, 1 Hz readings of many channels (below);
+                                      fleet: 200 ships x 2 channels x 1 reading/min x 2 days in PT1H chunks (chunks/s);
+                                      million: 500 ships x 2,000 one-minute windows of one reading (10^6 chunks):
+                                      plan, report, and chunks/s over the first --run-seconds of the run;
+                                      outliers: a ship with one reading in 1970 and a ship with a 90-day gap
+              --ships=12 --channels=93 --seconds=14400 --missing=0.02   the wide data set (1 Hz readings)
+              --reps=3                measured repetitions (median, min-max)
+              --chunk-size=PT1H       chunk window of (a2) and the migrator (wide scenario)
+              --parallelism=2         connections of (a2), migrator.parallelism
+              --only=a2,ap,bc         figures of the wide scenario: a2 (SQL pivot per chunk, --parallelism connections),
+                                      ap (one-statement SQL pivot), bc (java -jar ... run, cold); bp needs --proxy-latency-ms
+              --proxy-latency-ms=N    also bp: the cold run through a loopback proxy adding N ms per direction,
+                                      at --proxy-parallelism (default 8)
+              --db-bound              PostgreSQL pinned to CPU 0 (its backends inherit it), the bench and every client on CPU 1
+              --run-seconds=60        million: how long the run goes before SIGTERM
+              --rss-sweep             wide: also cold runs at PT15M and PT6H, and print their peak RSS
+              --migrator-java-opts='...'  JVM options of the migrator (default: none)
+              --pivot-work-mem=256MB  work_mem of the session of the one-statement pivot (a')
               --url=jdbc:postgresql://HOST:PORT/DB --user=U --password=P   use this database instead of an embedded one
-              --source-table=tenant.tbl_data_timeseries   the narrow table the bench (re)creates
-              --drop-existing         with --url: allow dropping an existing source table and schema "bench"
-              --keep                  keep the wide tables and control schemas the bench writes
+              --drop-existing         with --url: allow dropping the source table and schema "bench"
               --jar=target/timeseries-migrator.jar
-              --migrator.KEY=VALUE    passed through to every migrator run (e.g. --migrator.chunk-size=PT20M)""";
+              --compare-jar=PATH      wide: also bo, the cold run of another build of the migrator (e.g. an earlier commit's jar)
+              --migrator.KEY=VALUE    passed through to every migrator run""";
 
-    int ships = 4;
+    String scenario = "wide";
+    int ships = 12;
     int channels = 93;
-    int seconds = 7200;
+    int seconds = 14400;
     double missing = 0.02;
-    int reps = 7;
-    int warmup = 1;
-    int warmRuns = 150;
+    int reps = 3;
     Duration chunkSize = Duration.ofHours(1);
     String chunkSizeText = "PT1H";
     int parallelism = 2;
     String pivotWorkMem = "256MB";
-    List<String> only = List.of();
+    List<String> only = List.of("a2", "ap", "bc");
     double proxyLatencyMs = -1;
-    static final List<String> FIGURES = List.of("a1", "aN", "ap", "api", "bw", "bwf", "bc", "bwp", "bwp0");
+    int proxyParallelism = 8;
+    boolean dbBound;
+    int runSeconds = 60;
     boolean rssSweep;
-    /** The JVM options the README gives for {@code java -jar}: a heap sized for the migrator, not a quarter of the machine. */
-    static final List<String> README_JAVA_OPTS = List.of("-XX:+UseSerialGC", "-Xmx160m", "-Xmn80m", "-XX:SurvivorRatio=4");
-
-    List<String> migratorJavaOpts = README_JAVA_OPTS;
-    boolean discoverChannels;
+    List<String> migratorJavaOpts = List.of();
     String url;
     String user = "";
     String password = "";
     String sourceTable = "tenant.tbl_data_timeseries";
     boolean dropExisting;
-    boolean keep;
     Path jar = Path.of("target/timeseries-migrator.jar");
+    Path compareJar;
     final List<String> migratorPassThrough = new ArrayList<>();
 
     static Options parse(String[] args) {
@@ -82,15 +78,17 @@ final class Options {
                 continue;
             }
             int eq = arg.indexOf('=');
-            if (eq < 0) {
-                kv.put(arg.substring(2), "true");
-            } else {
-                kv.put(arg.substring(2, eq), arg.substring(eq + 1));
-            }
+            kv.put(eq < 0 ? arg.substring(2) : arg.substring(2, eq), eq < 0 ? "true" : arg.substring(eq + 1));
         }
         for (Map.Entry<String, String> e : kv.entrySet()) {
             String v = e.getValue();
             switch (e.getKey()) {
+                case "scenario" -> {
+                    if (!List.of("wide", "fleet", "million", "outliers").contains(v)) {
+                        throw new IllegalArgumentException("--scenario takes wide, fleet, million or outliers");
+                    }
+                    o.scenario = v;
+                }
                 case "ships" -> o.ships = positive(e.getKey(), v);
                 case "channels" -> o.channels = positive(e.getKey(), v);
                 case "seconds" -> o.seconds = positive(e.getKey(), v);
@@ -101,13 +99,6 @@ final class Options {
                     }
                 }
                 case "reps" -> o.reps = positive(e.getKey(), v);
-                case "warmup" -> o.warmup = Integer.parseInt(v);
-                case "warm-runs" -> {
-                    o.warmRuns = Integer.parseInt(v);
-                    if (o.warmRuns < 0) {
-                        throw new IllegalArgumentException("--warm-runs must be 0 or more");
-                    }
-                }
                 case "chunk-size" -> {
                     o.chunkSize = Duration.parse(v);
                     o.chunkSizeText = v;
@@ -116,11 +107,12 @@ final class Options {
                     }
                 }
                 case "parallelism" -> o.parallelism = positive(e.getKey(), v);
+                case "proxy-parallelism" -> o.proxyParallelism = positive(e.getKey(), v);
                 case "only" -> {
                     o.only = List.of(v.split(","));
                     for (String k : o.only) {
-                        if (!FIGURES.contains(k)) {
-                            throw new IllegalArgumentException("--only takes " + String.join(", ", FIGURES));
+                        if (!List.of("a2", "ap", "bc", "bp", "bo").contains(k)) {
+                            throw new IllegalArgumentException("--only takes a2, ap, bc, bp, bo");
                         }
                     }
                 }
@@ -131,21 +123,37 @@ final class Options {
                     o.pivotWorkMem = v;
                 }
                 case "proxy-latency-ms" -> o.proxyLatencyMs = Double.parseDouble(v);
+                case "db-bound" -> o.dbBound = Boolean.parseBoolean(v);
+                case "run-seconds" -> o.runSeconds = positive(e.getKey(), v);
                 case "rss-sweep" -> o.rssSweep = Boolean.parseBoolean(v);
                 case "migrator-java-opts" -> o.migratorJavaOpts = v.isBlank() ? List.of() : List.of(v.trim().split("\\s+"));
-                case "discover-channels" -> o.discoverChannels = Boolean.parseBoolean(v);
                 case "url" -> o.url = v;
                 case "user" -> o.user = v;
                 case "password" -> o.password = v;
-                case "source-table" -> o.sourceTable = v;
                 case "drop-existing" -> o.dropExisting = Boolean.parseBoolean(v);
-                case "keep" -> o.keep = Boolean.parseBoolean(v);
                 case "jar" -> o.jar = Path.of(v);
+                case "compare-jar" -> o.compareJar = Path.of(v).toAbsolutePath();
                 default -> throw new IllegalArgumentException("unknown option --" + e.getKey() + "\n" + USAGE);
             }
         }
-        if (!o.sourceTable.matches("[a-z_][a-z0-9_]*\\.[a-z_][a-z0-9_]*")) {
-            throw new IllegalArgumentException("--source-table must be schema.table in lower case");
+        if (o.proxyLatencyMs >= 0 && !o.only.contains("bp")) {
+            List<String> figures = new ArrayList<>(o.only);
+            figures.add("bp");
+            o.only = List.copyOf(figures);
+        }
+        if (o.compareJar != null && !o.only.contains("bo")) {
+            List<String> figures = new ArrayList<>(o.only);
+            figures.add("bo");
+            o.only = List.copyOf(figures);
+        }
+        if (o.only.contains("bp") && o.proxyLatencyMs < 0) {
+            throw new IllegalArgumentException("bp needs --proxy-latency-ms");
+        }
+        if (o.only.contains("bo") && o.compareJar == null) {
+            throw new IllegalArgumentException("bo needs --compare-jar");
+        }
+        if (o.dbBound && o.url != null) {
+            throw new IllegalArgumentException("--db-bound pins the bench's own embedded server: it takes no --url");
         }
         return o;
     }

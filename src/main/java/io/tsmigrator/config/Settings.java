@@ -58,6 +58,7 @@ public final class Settings {
     public static final String POOL_MAX_LIFETIME = "migrator.pool.max-lifetime";
     public static final String POOL_KEEPALIVE = "migrator.pool.keepalive-time";
     public static final String POOL_CONNECTION_TIMEOUT = "migrator.pool.connection-timeout";
+    public static final String FOLLOW_CAPTURE = "migrator.follow.capture";
     public static final String ROUTES = "migrator.routes";
     public static final String ROUTES_RELOAD = "migrator.routes.reload";
     public static final String DEMO_SHIPS = "migrator.demo.ships";
@@ -106,6 +107,7 @@ public final class Settings {
         d.put(POOL_MAX_LIFETIME, "PT25M");
         d.put(POOL_KEEPALIVE, "PT2M");
         d.put(POOL_CONNECTION_TIMEOUT, "PT30S");
+        d.put(FOLLOW_CAPTURE, "trigger");
         d.put(ROUTES, "routes");
         d.put(ROUTES_RELOAD, "false");
         d.put(DEMO_SHIPS, "3");
@@ -179,6 +181,7 @@ public final class Settings {
         idleInTransactionTimeout();
         poolKeepaliveTime();
         poolConnectionTimeout();
+        capturesChanges();
         routesReload();
         demoShips();
         demoHours();
@@ -440,6 +443,17 @@ public final class Settings {
             throw InvalidSettingException.of(POOL_CONNECTION_TIMEOUT, raw(POOL_CONNECTION_TIMEOUT), "at least PT0.25S (HikariCP's minimum)");
         }
         return d;
+    }
+
+    // ---- change capture ----------------------------------------------------------------------
+
+    /** Whether a trigger on the source table marks the windows that change ({@code trigger}) or nothing does ({@code none}). */
+    public boolean capturesChanges() {
+        String v = raw(FOLLOW_CAPTURE);
+        if (v.equals("trigger") || v.equals("none")) {
+            return v.equals("trigger");
+        }
+        throw InvalidSettingException.of(FOLLOW_CAPTURE, v, "trigger or none");
     }
 
     // ---- process -----------------------------------------------------------------------------

@@ -8,15 +8,13 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The four connection pools of a run, all sized from {@code migrator.parallelism} so that a chunk
+ * The three connection pools of a run, all sized from {@code migrator.parallelism} so that a chunk
  * consumer never waits for a connection (the {@code request timed out after 30003ms} failure):
  * <ul>
  * <li><b>read</b>: source, read-only; chunks are read with binary COPY;</li>
  * <li><b>write</b>: target, autocommit off, one transaction per chunk (wide rows and ledger together);</li>
  * <li><b>control</b>: target, autocommit on, for the ledger, leases, dead letters and completions, so
- * that bookkeeping never queues behind a long write;</li>
- * <li><b>aggregation</b>: target, its search path on the control schema, for camel-sql's aggregation
- * repository (which takes no schema-qualified table name).</li>
+ * that bookkeeping never queues behind a long write.</li>
  * </ul>
  * Every pool has a fixed size (HikariCP's advice): it opens its connections at start, so a chunk
  * never waits for one to be set up. Every connection is hardened the same way: TCP keepalive, connect and read timeouts, an
@@ -31,7 +29,6 @@ public final class Pools implements AutoCloseable {
     private final HikariDataSource read;
     private final HikariDataSource write;
     private final HikariDataSource control;
-    private final HikariDataSource aggregation;
 
     public Pools(Settings settings) {
         int parallelism = settings.parallelism();
@@ -41,19 +38,7 @@ public final class Pools implements AutoCloseable {
                 settings.targetPassword(), parallelism, false, false, settings));
         this.control = new HikariDataSource(config("migrator-control", settings.targetUrl(), settings.targetUsername(),
                 settings.targetPassword(), controlPoolSize(parallelism), true, false, settings));
-        // camel-sql's JdbcAggregationRepository takes no schema-qualified table name, so its
-        // connections find the control schema through their search path.
-        HikariConfig aggregationConfig = config("migrator-aggregation", settings.targetUrl(), settings.targetUsername(),
-                settings.targetPassword(), AGGREGATION_POOL_SIZE, true, false, settings);
-        aggregationConfig.addDataSourceProperty("currentSchema", settings.controlSchema());
-        this.aggregation = new HikariDataSource(aggregationConfig);
     }
-
-    /**
-     * Connections of the aggregation repository's pool: the aggregator's thread and the recovery
-     * task's take turns on a few short transactions per chunk.
-     */
-    public static final int AGGREGATION_POOL_SIZE = 1;
 
     /**
      * Each consumer may touch the ledger while the planner, the lease keeper and the aggregator do
@@ -65,7 +50,7 @@ public final class Pools implements AutoCloseable {
 
     /** Connections this process opens at most, against the target (write + control) and the source (read). */
     public static int connectionsNeeded(int parallelism) {
-        return parallelism * 2 + controlPoolSize(parallelism) + AGGREGATION_POOL_SIZE;
+        return parallelism * 2 + controlPoolSize(parallelism);
     }
 
     public HikariDataSource read() {
@@ -78,11 +63,6 @@ public final class Pools implements AutoCloseable {
 
     public HikariDataSource control() {
         return control;
-    }
-
-    /** Target connections whose search path is the control schema. */
-    public HikariDataSource aggregation() {
-        return aggregation;
     }
 
     private static HikariConfig config(String name, String url, String user, String password, int size,
@@ -165,7 +145,7 @@ public final class Pools implements AutoCloseable {
 
     @Override
     public void close() {
-        closeSideBySide(List.of(read, write, control, aggregation));
+        closeSideBySide(List.of(read, write, control));
     }
 
     /**

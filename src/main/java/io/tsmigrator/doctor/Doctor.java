@@ -68,6 +68,7 @@ public final class Doctor {
         }
         long tableRows = estimatedRows(table);
         findings.add(sourceTable(table, tableRows));
+        findings.add(new CaptureChecks(settings, pools.read(), table).check());
         Discovery discovery = new Discovery(pools.read(), table);
         RunScope scope = RunScope.of(RunScope.ships(settings, discovery), settings.from(), settings.to());
         List<PlanPreview.ShipPlan> plans = new PlanPreview(pools.read(), table, discovery).preview(scope, settings.chunkSize());

@@ -38,7 +38,7 @@ final class PoolChecks {
 
     private Finding connections(ConnectionBudget b) {
         int p = b.parallelism();
-        String targetPools = "write " + p + ", control " + Pools.controlPoolSize(p) + ", aggregation " + Pools.AGGREGATION_POOL_SIZE;
+        String targetPools = "write " + p + ", control " + Pools.controlPoolSize(p);
         String pools = switch (b.what()) {
             case "source" -> "read " + p;
             case "target" -> targetPools;

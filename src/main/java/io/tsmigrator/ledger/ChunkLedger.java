@@ -112,98 +112,118 @@ public class ChunkLedger {
 
     private Map<String, Integer> plan(Connection c, Map<String, List<Instant[]>> windows, String batch) throws SQLException {
         Map<String, Integer> added = new LinkedHashMap<>();
-        List<String> order = new ArrayList<>();
-        String sql = "INSERT INTO " + chunk + " (job, ship_id, window_start, window_end, replay_batch) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+        // One statement per PLAN_BATCH windows, their columns sent as arrays: a JDBC batch would
+        // still be a statement (and a result) per window, which is most of a million-window plan.
+        String sql = "WITH w AS (INSERT INTO " + chunk + " (job, ship_id, window_start, window_end, replay_batch)"
+                + " SELECT ?, s, ws, we, ? FROM unnest(CAST(? AS text[]), CAST(? AS timestamptz[]), CAST(? AS timestamptz[])) AS u(s, ws, we)"
+                + " ON CONFLICT DO NOTHING RETURNING ship_id)"
+                + " SELECT ship_id, count(*) FROM w GROUP BY ship_id";
+        List<String> ships = new ArrayList<>();
+        List<String> starts = new ArrayList<>();
+        List<String> ends = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (Map.Entry<String, List<Instant[]>> e : windows.entrySet()) {
+                added.put(e.getKey(), 0);
                 for (Instant[] w : e.getValue()) {
-                    ps.setString(1, job);
-                    ps.setString(2, e.getKey());
-                    ps.setObject(3, utc(w[0]));
-                    ps.setObject(4, utc(w[1]));
-                    ps.setString(5, batch);
-                    ps.addBatch();
-                    order.add(e.getKey());
+                    ships.add(e.getKey());
+                    starts.add(w[0].toString());
+                    ends.add(w[1].toString());
+                    if (ships.size() == PLAN_BATCH) {
+                        insert(c, ps, batch, ships, starts, ends, added);
+                    }
                 }
             }
-            if (order.isEmpty()) {
-                return added;
-            }
-            int[] counts = ps.executeBatch();
-            for (int i = 0; i < counts.length; i++) {
-                added.merge(order.get(i), Math.max(counts[i], 0), Integer::sum);
+            if (!ships.isEmpty()) {
+                insert(c, ps, batch, ships, starts, ends, added);
             }
         }
+        added.values().removeIf(n -> n == 0);
         return added;
     }
 
+    /** Windows per planning statement: large enough that a million windows is a few dozen statements. */
+    private static final int PLAN_BATCH = 50_000;
+
+    private void insert(Connection c, PreparedStatement ps, String batch, List<String> ships, List<String> starts, List<String> ends,
+                        Map<String, Integer> added) throws SQLException {
+        ps.setString(1, job);
+        ps.setString(2, batch);
+        ps.setArray(3, c.createArrayOf("text", ships.toArray()));
+        ps.setArray(4, c.createArrayOf("text", starts.toArray()));
+        ps.setArray(5, c.createArrayOf("text", ends.toArray()));
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                added.merge(rs.getString(1), rs.getInt(2), Integer::sum);
+            }
+        }
+        ships.clear();
+        starts.clear();
+        ends.clear();
+    }
+
     /**
-     * Claims the next ready chunk of the given ships that overlaps [from, to) (and belongs to the
-     * replay batch, when one is given): a PENDING one, or a RUNNING one whose owner's lease has
-     * expired. {@code SKIP LOCKED} lets processes claim side by side.
+     * Claims up to {@code limit} ready chunks of one ship that overlap [from, to) (and belong to the
+     * replay batch, when one is given), earliest first: PENDING ones, or RUNNING ones whose owner's
+     * lease has expired. {@code SKIP LOCKED} lets processes claim side by side. One ship at a time
+     * because that is an ordered walk of the ready chunks' index whatever the ledger holds; with the
+     * ships as a list the server would sort every ready chunk of the run. Reclaiming an expired
+     * lease counts the attempt its owner began and never recorded (the process died in it).
      */
-    public Chunk claimNext(List<String> ships, Instant from, Instant to, String batch, String owner, Duration lease) throws SQLException {
-        String sql = "UPDATE " + chunk + " c SET status = 'RUNNING', owner = ?, claimed_at = now(), lease_until = now() + ? * interval '1 millisecond', updated_at = now()"
-                + " WHERE c.id = (SELECT id FROM " + chunk
-                + "   WHERE job = ? AND ship_id = ANY (?) AND window_end > ? AND window_start < ? AND (?::text IS NULL OR replay_batch = ?)"
-                + "     AND (status = 'PENDING' OR (status = 'RUNNING' AND lease_until < now()))"
-                + "   ORDER BY ship_id, window_start LIMIT 1 FOR UPDATE SKIP LOCKED)"
+    public List<Chunk> claim(String ship, Instant from, Instant to, String batch, String owner, Duration lease, int limit) throws SQLException {
+        String sql = "WITH ready AS (SELECT id FROM " + chunk + " WHERE job = ? AND ship_id = ? AND status IN ('PENDING', 'RUNNING')"
+                + "   AND window_start < ? AND window_end > ? AND (?::text IS NULL OR replay_batch = ?)"
+                + "   AND (status = 'PENDING' OR lease_until < now())"
+                + "   ORDER BY window_start LIMIT ? FOR UPDATE SKIP LOCKED)"
+                + " UPDATE " + chunk + " c SET status = 'RUNNING', owner = ?, attempts = c.attempts + CASE WHEN c.status = 'RUNNING' THEN 1 ELSE 0 END,"
+                + " claimed_at = now(), lease_until = now() + ? * interval '1 millisecond', updated_at = now()"
+                + " FROM ready WHERE c.id = ready.id"
                 + " RETURNING c.id, c.ship_id, c.window_start, c.window_end, c.attempts";
+        List<Chunk> claimed = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, owner);
-            ps.setLong(2, lease.toMillis());
-            ps.setString(3, job);
-            ps.setArray(4, c.createArrayOf("text", ships.toArray()));
-            ps.setObject(5, utc(from));
-            ps.setObject(6, utc(to));
-            ps.setString(7, batch);
-            ps.setString(8, batch);
+            ps.setString(1, job);
+            ps.setString(2, ship);
+            ps.setObject(3, utc(to));
+            ps.setObject(4, utc(from));
+            ps.setString(5, batch);
+            ps.setString(6, batch);
+            ps.setInt(7, limit);
+            ps.setString(8, owner);
+            ps.setLong(9, lease.toMillis());
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? chunkFrom(rs) : null;
-            }
-        }
-    }
-
-    /**
-     * Starts an attempt on a chunk this owner holds, on the caller's connection, and commits it: the
-     * attempt counts even when the chunk's own transaction, which follows on that connection, rolls
-     * back. Returns its attempt number (1 for the first).
-     */
-    public int beginAttempt(Connection conn, Chunk c, String owner, Duration lease) throws SQLException {
-        String sql = "UPDATE " + chunk + " SET attempts = attempts + 1, started_at = coalesce(started_at, now()), attempt_started_at = now(),"
-                + " lease_until = now() + ? * interval '1 millisecond', updated_at = now()"
-                + " WHERE id = ? AND owner = ? AND status = 'RUNNING' RETURNING attempts";
-        try (PreparedStatement ps = conn.prepareStatement(sql)) {
-            ps.setLong(1, lease.toMillis());
-            ps.setLong(2, c.id());
-            ps.setString(3, owner);
-            int attempt;
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new LeaseLostException(c, owner);
+                while (rs.next()) {
+                    claimed.add(chunkFrom(rs));
                 }
-                attempt = rs.getInt(1);
             }
-            conn.commit();
-            return attempt;
         }
+        claimed.sort(java.util.Comparator.comparing(Chunk::start));
+        return claimed;
     }
 
     /**
-     * Marks a chunk done on the caller's connection, inside the transaction that wrote its wide rows.
-     * Fails when this owner no longer holds the chunk, so the caller rolls its write back.
+     * Marks a chunk done on the caller's connection, inside the transaction that wrote its wide rows,
+     * and records the attempt there too: a chunk's success costs one commit. An attempt that fails
+     * is recorded by {@link #recordFailure} instead, after its rollback. Fails when this owner no
+     * longer holds the chunk, so the caller rolls its write back.
+     *
+     * @param elapsedMillis how long the attempt has run so far; its start is reckoned back from the server's clock
      */
-    public void markDone(Connection c, Chunk ch, String owner, long rowsRead, long rowsWritten, long duplicates) throws SQLException {
+    public void markDone(Connection c, Chunk ch, String owner, int attempt, long rowsRead, long rowsWritten, long duplicates,
+                         long elapsedMillis) throws SQLException {
         // clock_timestamp(), not now(): inside this transaction now() is when the transaction began
-        String sql = "UPDATE " + chunk + " SET status = 'DONE', rows_read = ?, rows_written = ?, duplicates = ?, finished_at = clock_timestamp(),"
-                + " elapsed_ms = (extract(epoch FROM clock_timestamp() - attempt_started_at) * 1000)::bigint, lease_until = NULL, updated_at = clock_timestamp()"
+        String sql = "UPDATE " + chunk + " SET status = 'DONE', attempts = greatest(attempts, ?), rows_read = ?, rows_written = ?, duplicates = ?,"
+                + " finished_at = clock_timestamp(), elapsed_ms = ?, attempt_started_at = clock_timestamp() - ? * interval '1 millisecond',"
+                + " started_at = coalesce(started_at, clock_timestamp() - ? * interval '1 millisecond'), lease_until = NULL, updated_at = clock_timestamp()"
                 + " WHERE id = ? AND owner = ? AND status = 'RUNNING'";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, rowsRead);
-            ps.setLong(2, rowsWritten);
-            ps.setLong(3, duplicates);
-            ps.setLong(4, ch.id());
-            ps.setString(5, owner);
+            ps.setInt(1, attempt);
+            ps.setLong(2, rowsRead);
+            ps.setLong(3, rowsWritten);
+            ps.setLong(4, duplicates);
+            ps.setLong(5, elapsedMillis);
+            ps.setLong(6, elapsedMillis);
+            ps.setLong(7, elapsedMillis);
+            ps.setLong(8, ch.id());
+            ps.setString(9, owner);
             if (ps.executeUpdate() != 1) {
                 throw new LeaseLostException(ch, owner);
             }
@@ -211,24 +231,33 @@ public class ChunkLedger {
     }
 
     /**
-     * Notes a failed attempt (its transaction was rolled back): the chunk shows its last failure and
-     * the failure history keeps every attempt's elapsed time, which {@code report} searches for the
-     * fixed-cutoff signature of a server or network timeout.
+     * Notes a failed attempt (its transaction was rolled back): the attempt counts, the chunk shows
+     * its last failure, its lease (where this owner still holds it) outlasts the backoff before the
+     * next attempt, and the failure history keeps every attempt's elapsed time, which {@code report}
+     * searches for the fixed-cutoff signature of a server or network timeout.
      */
-    public void recordFailure(Chunk ch, int attempt, String kind, String sqlState, String error, long elapsedMillis) throws SQLException {
-        String sql = "WITH c AS (UPDATE " + chunk + " SET last_sql_state = ?, last_error = ?, updated_at = now() WHERE id = ? RETURNING job, id, ship_id)"
+    public void recordFailure(Chunk ch, String owner, Duration lease, int attempt, String kind, String sqlState, String error,
+                              long elapsedMillis) throws SQLException {
+        String sql = "WITH c AS (UPDATE " + chunk + " SET attempts = greatest(attempts, ?), last_sql_state = ?, last_error = ?,"
+                + " started_at = coalesce(started_at, now() - ? * interval '1 millisecond'),"
+                + " lease_until = CASE WHEN owner = ? AND status = 'RUNNING' THEN now() + ? * interval '1 millisecond' ELSE lease_until END,"
+                + " updated_at = now() WHERE id = ? RETURNING job, id, ship_id)"
                 + " INSERT INTO " + failure + " (job, chunk_id, ship_id, attempt, kind, sql_state, error, elapsed_ms)"
                 + " SELECT job, id, ship_id, ?, ?, ?, ?, ? FROM c";
         String scrubbed = Secrets.scrub(error);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, sqlState);
-            ps.setString(2, scrubbed);
-            ps.setLong(3, ch.id());
-            ps.setInt(4, attempt);
-            ps.setString(5, kind);
-            ps.setString(6, sqlState);
-            ps.setString(7, scrubbed);
-            ps.setLong(8, elapsedMillis);
+            ps.setInt(1, attempt);
+            ps.setString(2, sqlState);
+            ps.setString(3, scrubbed);
+            ps.setLong(4, elapsedMillis);
+            ps.setString(5, owner);
+            ps.setLong(6, lease.toMillis());
+            ps.setLong(7, ch.id());
+            ps.setInt(8, attempt);
+            ps.setString(9, kind);
+            ps.setString(10, sqlState);
+            ps.setString(11, scrubbed);
+            ps.setLong(12, elapsedMillis);
             ps.executeUpdate();
         }
     }
@@ -329,17 +358,50 @@ public class ChunkLedger {
         return countIn("status = 'FAILED'", ships, from, to, batch);
     }
 
-    /** A ship is finished when every one of its chunks is DONE (split parents count as their halves). */
-    public boolean isShipFinished(String ship) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT count(*) FILTER (WHERE status NOT IN ('DONE', 'SPLIT')), count(*) FROM " + chunk + " WHERE job = ? AND ship_id = ?")) {
+    /**
+     * Whether any chunk of the given ships overlapping [from, to) (of the replay batch, if given) is
+     * still to do. An index probe per ship at most, however many chunks are done: it runs after
+     * finished chunks at the end of a run.
+     */
+    public boolean anyUnfinished(List<String> ships, Instant from, Instant to, String batch) throws SQLException {
+        String sql = "SELECT EXISTS (SELECT 1 FROM " + chunk + " WHERE job = ? AND ship_id = ANY (?) AND status IN ('PENDING', 'RUNNING')"
+                + " AND window_start < ? AND window_end > ? AND (?::text IS NULL OR replay_batch = ?))";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, job);
-            ps.setString(2, ship);
+            ps.setArray(2, c.createArrayOf("text", ships.toArray()));
+            ps.setObject(3, utc(to));
+            ps.setObject(4, utc(from));
+            ps.setString(5, batch);
+            ps.setString(6, batch);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return rs.getLong(1) == 0 && rs.getLong(2) > 0;
+                return rs.getBoolean(1);
             }
         }
+    }
+
+    /**
+     * The given ships that are finished: every chunk DONE (split parents count as their halves),
+     * at least one chunk. Index probes per ship, not a count of its chunks.
+     */
+    public List<String> finishedShips(java.util.Collection<String> ships) throws SQLException {
+        String sql = "SELECT s FROM unnest(CAST(? AS text[])) AS s"
+                + " WHERE NOT EXISTS (SELECT 1 FROM " + chunk + " WHERE job = ? AND ship_id = s AND status IN ('PENDING', 'RUNNING'))"
+                + "   AND NOT EXISTS (SELECT 1 FROM " + chunk + " WHERE job = ? AND ship_id = s AND status = 'FAILED')"
+                + "   AND EXISTS (SELECT 1 FROM " + chunk + " WHERE job = ? AND ship_id = s)";
+        List<String> finished = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, c.createArrayOf("text", ships.toArray()));
+            ps.setString(2, job);
+            ps.setString(3, job);
+            ps.setString(4, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    finished.add(rs.getString(1));
+                }
+            }
+        }
+        return finished;
     }
 
     private long countIn(String condition, List<String> ships, Instant from, Instant to, String batch) throws SQLException {

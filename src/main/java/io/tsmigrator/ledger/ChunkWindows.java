@@ -44,7 +44,7 @@ public final class ChunkWindows {
         return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000);
     }
 
-    static long micros(Duration duration) {
+    public static long micros(Duration duration) {
         return Math.max(1, duration.toNanos() / 1000);
     }
 

@@ -10,8 +10,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * The migrator's own tables in the target database: the chunk ledger, dead letters, per-ship
- * completions, the aggregator's repository, the planning passes and Quartz's cluster tables. Created idempotently under an advisory lock, so
+ * The migrator's own tables in the target database: the chunk ledger, failures, dead letters,
+ * per-ship completions, the planning passes and Quartz's cluster tables. Created idempotently under an advisory lock, so
  * several processes may start at once.
  */
 public final class ControlSchema {
@@ -30,9 +30,6 @@ public final class ControlSchema {
     public String table(String name) {
         return schema + "." + name;
     }
-
-    /** The table camel-sql's JdbcAggregationRepository uses; it appends {@code _completed} for its second one. */
-    public static final String AGGREGATION_TABLE = "ship_aggregation";
 
     /**
      * Starts {@link #create} on its own thread. In a backend that has just started, the DDL takes
@@ -78,7 +75,14 @@ public final class ControlSchema {
                         + " UNIQUE (job, ship_id, window_start, window_end))");
                 // ledgers written before replay existed
                 s.addBatch("ALTER TABLE " + table("chunk") + " ADD COLUMN IF NOT EXISTS replay_batch text");
-                s.addBatch("CREATE INDEX IF NOT EXISTS chunk_claim_idx ON " + table("chunk") + " (job, status, ship_id, window_start)");
+                // The chunks still to do, in claim order: a claim, the check whether a ship is finished and the
+                // check whether anything is left read a few entries of it, however many chunks are DONE. Partial,
+                // so a chunk leaves it when it is done. The index on every status (ledgers before it) is dropped:
+                // each claim and each DONE had to update it and nothing reads it any more.
+                s.addBatch("CREATE INDEX IF NOT EXISTS chunk_ready_idx ON " + table("chunk") + " (job, ship_id, window_start)"
+                        + " WHERE status IN ('PENDING', 'RUNNING')");
+                s.addBatch("CREATE INDEX IF NOT EXISTS chunk_failed_idx ON " + table("chunk") + " (job, ship_id) WHERE status = 'FAILED'");
+                s.addBatch("DROP INDEX IF EXISTS " + schema + ".chunk_claim_idx");
                 s.addBatch("CREATE INDEX IF NOT EXISTS chunk_owner_idx ON " + table("chunk") + " (owner) WHERE status = 'RUNNING'");
                 s.addBatch("CREATE TABLE IF NOT EXISTS " + table("dead_letter") + " ("
                         + " id bigserial PRIMARY KEY,"
@@ -116,10 +120,6 @@ public final class ControlSchema {
                         + " started_at timestamptz,"
                         + " completed_at timestamptz NOT NULL,"
                         + " PRIMARY KEY (job, ship_id))");
-                for (String repo : new String[] {AGGREGATION_TABLE, AGGREGATION_TABLE + "_completed"}) {
-                    s.addBatch("CREATE TABLE IF NOT EXISTS " + table(repo) + " ("
-                            + " id varchar(255) PRIMARY KEY, exchange bytea NOT NULL, version bigint NOT NULL)");
-                }
                 // Who planned when (PlanPassLog): one process plans at a time, and a process that did
                 // not plan knows a pass has finished since it started.
                 s.addBatch("CREATE TABLE IF NOT EXISTS " + table(PlanPassLog.TABLE) + " ("

@@ -58,25 +58,24 @@ public class ChunkMigrator {
 
     /**
      * One attempt. The chunk counts as in flight (its lease renewed) during the attempt; between
-     * attempts the lease set by {@code beginAttempt} outlasts the longest backoff.
+     * attempts the lease a failed attempt's record extends outlasts the longest backoff.
+     *
+     * @param redeliveries the attempts this process has already made at the chunk since it claimed
+     *                     it (Camel's redelivery counter; null on the first)
      */
-    public ChunkResult migrate(Chunk chunk) throws ChunkFailure {
+    public ChunkResult migrate(Chunk chunk, Integer redeliveries) throws ChunkFailure {
         inFlight.add(chunk.id());
         try {
-            return attempt(chunk);
+            return attempt(chunk, chunk.attempts() + 1 + (redeliveries == null ? 0 : redeliveries));
         } finally {
             inFlight.remove(chunk.id());
         }
     }
 
-    private ChunkResult attempt(Chunk chunk) throws ChunkFailure {
+    private ChunkResult attempt(Chunk chunk, int attempt) throws ChunkFailure {
         long started = System.nanoTime();
-        int attempt = chunk.attempts() + 1;
         byte[] copyBuffer = copyBuffers.get(); // this consumer's, not the opening thread's
-        WriteOpening opening = WriteOpening.start(() -> {
-            WideWriter.Session write = writer.begin(chunk, copyBuffer, owner, lease);
-            return new WriteOpening.Opened(write.attempt(), write);
-        });
+        WriteOpening opening = WriteOpening.start(() -> writer.begin(chunk, copyBuffer));
         try {
             WidePivot pivot = pivots.get();
             long narrowRows = 0;
@@ -99,13 +98,11 @@ public class ChunkMigrator {
                         duplicates += pivot.duplicates();
                         windows++;
                         if (write == null) {
-                            WriteOpening.Opened opened = opening.await();
-                            attempt = opened.attempt();
-                            write = opened.write();
+                            write = opening.await();
                         }
                         write.append(pivot);
                     }
-                    written = write.commit(owner, narrowRows, duplicates);
+                    written = write.commit(owner, attempt, narrowRows, duplicates, started);
                 } catch (Exception e) {
                     read.fail();
                     throw e;
@@ -123,10 +120,10 @@ public class ChunkMigrator {
                     chunk.describe(), attempt, narrowRows, written, duplicates, millis, readMillis, millis - readMillis, windows);
             return new ChunkResult(chunk, attempt, narrowRows, written, duplicates, millis);
         } catch (LeaseLostException e) {
-            opening.abandon(attempt);
+            opening.abandon();
             throw e;
         } catch (Exception e) {
-            attempt = opening.abandon(attempt);
+            opening.abandon();
             long millis = millisSince(started);
             FailureKind kind = classifier.classify(e, Duration.ofMillis(millis));
             String sqlState = FailureClassifier.sqlState(e);
@@ -140,7 +137,7 @@ public class ChunkMigrator {
 
     private void recordQuietly(Chunk chunk, int attempt, FailureKind kind, String sqlState, String reason, long millis) {
         try {
-            ledger.recordFailure(chunk, attempt, kind.name(), sqlState, reason, millis);
+            ledger.recordFailure(chunk, owner, lease, attempt, kind.name(), sqlState, reason, millis);
         } catch (Exception e) {
             // the database may be the thing that failed; the retry will record its own outcome
             LOG.debug("{}: could not note the failure in the ledger: {}", chunk.describe(), Secrets.scrub(e.getMessage()));

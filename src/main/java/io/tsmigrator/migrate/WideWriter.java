@@ -13,14 +13,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes a chunk's wide rows and marks it done in one transaction: delete the chunk's window in the
- * wide table, binary COPY the pivot in, update the ledger. The attempt's start is recorded on the
- * same connection just before, in a transaction of its own. The chunk owns its window, so running it
+ * wide table, binary COPY the pivot in, update the ledger (the attempt is recorded there too, so a
+ * chunk costs one commit). The chunk owns its window, so running it
  * again (after a crash, a retry or a replay) leaves exactly the same rows: never a duplicate, never
  * a half-written chunk.
  * <p>
@@ -54,18 +53,13 @@ final class WideWriter {
     }
 
     /**
-     * Starts the attempt in the ledger, then opens the chunk's transaction: its window deleted, the
-     * COPY started. The attempt goes through the write connection rather than the bookkeeping pool:
-     * there it would meet the planner's claims at every chunk, and each time two ask at once that
-     * pool opens one more backend, which costs the server more than the commit this adds.
+     * Opens the chunk's transaction: its window deleted, the COPY started.
      *
      * @param buffer {@link CopyStream#BUFFER} bytes the COPY encodes into, owned by the chunk's consumer
-     * @throws io.tsmigrator.ledger.LeaseLostException when this owner no longer holds the chunk
      */
-    Session begin(Chunk chunk, byte[] buffer, String owner, Duration lease) throws SQLException {
+    Session begin(Chunk chunk, byte[] buffer) throws SQLException {
         Connection c = write.getConnection();
         try {
-            int attempt = ledger.beginAttempt(c, chunk, owner, lease);
             byte[] ship = shipBytes.get(chunk.ship());
             if (ship == null) {
                 ship = shipBytes(c, chunk.ship());
@@ -78,7 +72,7 @@ final class WideWriter {
                 ps.executeUpdate();
             }
             CopyStream out = new CopyStream(c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql), guard, c, buffer);
-            return new Session(chunk, attempt, c, ship, out);
+            return new Session(chunk, c, ship, out);
         } catch (SQLException | RuntimeException e) {
             Pools.evict(write, c);
             c.close();
@@ -89,23 +83,16 @@ final class WideWriter {
     final class Session implements AutoCloseable {
 
         private final Chunk chunk;
-        private final int attempt;
         private final Connection connection;
         private final byte[] ship;
         private final CopyStream out;
         private boolean done;
 
-        private Session(Chunk chunk, int attempt, Connection connection, byte[] ship, CopyStream out) {
+        private Session(Chunk chunk, Connection connection, byte[] ship, CopyStream out) {
             this.chunk = chunk;
-            this.attempt = attempt;
             this.connection = connection;
             this.ship = ship;
             this.out = out;
-        }
-
-        /** The attempt number the ledger gave (1 for the first). */
-        int attempt() {
-            return attempt;
         }
 
         /** Streams a read window's wide rows into the COPY. */
@@ -126,10 +113,14 @@ final class WideWriter {
             }
         }
 
-        /** Ends the COPY, marks the chunk done and commits; returns the wide rows written. */
-        long commit(String owner, long narrowRows, long duplicates) throws SQLException {
+        /**
+         * Ends the COPY, marks the chunk done with its attempt and commits; returns the wide rows written.
+         *
+         * @param started {@link System#nanoTime()} at the attempt's start
+         */
+        long commit(String owner, int attempt, long narrowRows, long duplicates, long started) throws SQLException {
             long written = out.finish();
-            ledger.markDone(connection, chunk, owner, narrowRows, written, duplicates);
+            ledger.markDone(connection, chunk, owner, attempt, narrowRows, written, duplicates, (System.nanoTime() - started) / 1_000_000L);
             connection.commit();
             done = true;
             return written;

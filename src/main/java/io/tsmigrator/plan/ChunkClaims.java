@@ -8,15 +8,20 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
- * The splitter's source of chunk messages: an iterator that claims one ready chunk from the ledger
- * each time the splitter asks for the next, so chunks are claimed only as fast as consumers free up
- * (the splitter blocks on the full chunk queue). It ends as soon as nothing is ready; chunks that
- * become ready later (halves of a split chunk, leases of a dead process expiring) are picked up by
- * the next planning pass.
+ * The splitter's source of chunk messages: an iterator that claims ready chunks from the ledger as
+ * the splitter asks for them, so chunks are claimed only as fast as consumers free up (the splitter
+ * blocks on the full chunk queue). It claims a few at a time (one per consumer, in one round trip and
+ * one commit), ship after ship in the scope's order, each ship's earliest first, and goes
+ * round the ships again while a round found something, so chunks that became ready meanwhile
+ * (halves of a split chunk, leases of a dead process expiring) are taken in the same pass. It ends
+ * as soon as a round finds nothing; chunks that become ready later are picked up by the next planning pass.
  * <p>
  * It never waits inside {@code hasNext()}: Camel's streaming splitter asks {@code hasNext()} before
  * it dispatches the element it just took, so waiting there for running chunks would wait for itself.
@@ -24,24 +29,26 @@ import java.util.NoSuchElementException;
 public class ChunkClaims {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChunkClaims.class);
-
     private final ChunkLedger ledger;
     private final RunScope scope;
     private final String owner;
     private final Duration lease;
+    private final int perClaim;
     private volatile boolean stopping;
+    private volatile boolean drained = true;
 
     /**
-     * A claimed chunk waits in the chunk queue under the lease of its claim (the queue holds
-     * {@code migrator.parallelism} chunks, so it waits about one chunk's time); it counts as in
-     * flight, with its lease renewed, only once a consumer has begun it. A chunk the splitter took
-     * but never delivered therefore expires and is claimed again instead of being held forever.
+     * A claimed chunk waits under the lease of its claim (here, then in the chunk queue, which holds
+     * {@code migrator.parallelism} chunks: about two chunks' time in all); it counts as in flight,
+     * with its lease renewed, only once a consumer has begun it. A chunk claimed but never delivered therefore
+     * expires and is claimed again instead of being held forever.
      */
-    public ChunkClaims(ChunkLedger ledger, RunScope scope, String owner, Duration lease) {
+    public ChunkClaims(ChunkLedger ledger, RunScope scope, String owner, Duration lease, int parallelism) {
         this.ledger = ledger;
         this.scope = scope;
         this.owner = owner;
         this.lease = lease;
+        this.perClaim = parallelism;
     }
 
     /** Stops handing out chunks, e.g. on SIGTERM; chunks in hand finish or are released. */
@@ -53,23 +60,62 @@ public class ChunkClaims {
         return stopping;
     }
 
+    /**
+     * Whether the last pass found nothing more to claim: until then a finished chunk cannot be the
+     * run's last, so nobody needs to ask the ledger whether anything is left.
+     */
+    public boolean isDrained() {
+        return drained;
+    }
+
     public Iterator<Chunk> claims() {
+        drained = false;
         return new Iterator<>() {
-            private Chunk next;
+            private final Deque<Chunk> claimed = new ArrayDeque<>();
+            private final List<String> ships = scope.ships();
+            private int ship;
+            private boolean claimedThisRound;
 
             @Override
             public boolean hasNext() {
-                if (next == null && !stopping) {
+                if (stopping) {
+                    return false; // what is still in hand is handed back with the rest at the end
+                }
+                if (claimed.isEmpty() && !drained) {
                     try {
-                        next = ledger.claimNext(scope.ships(), scope.from(), scope.to(), scope.batch(), owner, lease);
+                        fill();
                     } catch (SQLException e) {
                         // Ending the pass instead of failing it: the splitter has already taken the
                         // previous chunk and dispatches it only if this look-ahead returns normally.
                         LOG.warn("cannot claim chunks from the ledger now ({}); trying again at the next planning pass", e.getMessage());
+                        drained = true;
                         return false;
                     }
                 }
-                return next != null;
+                return !claimed.isEmpty();
+            }
+
+            /** Claims from the current ship, moving on when it has nothing ready; ends after a round that found nothing. */
+            private void fill() throws SQLException {
+                while (claimed.isEmpty()) {
+                    if (ship == ships.size()) {
+                        if (!claimedThisRound) {
+                            drained = true;
+                            return;
+                        }
+                        // round the ships again for what became ready behind us, until a round finds nothing
+                        claimedThisRound = false;
+                        ship = 0;
+                    }
+                    List<Chunk> got = ledger.claim(ships.get(ship), scope.from(), scope.to(), scope.batch(), owner, lease, perClaim);
+                    claimed.addAll(got);
+                    if (got.size() < perClaim) {
+                        ship++;
+                    }
+                    if (!got.isEmpty()) {
+                        claimedThisRound = true;
+                    }
+                }
             }
 
             @Override
@@ -77,9 +123,7 @@ public class ChunkClaims {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                Chunk chunk = next;
-                next = null;
-                return chunk;
+                return claimed.poll();
             }
         };
     }

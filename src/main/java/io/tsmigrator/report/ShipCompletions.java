@@ -35,17 +35,16 @@ public class ShipCompletions {
         this.chunk = schema.table("chunk");
     }
 
-    /** The aggregator's completion predicate: the tally's ship has no chunk left to do. */
-    public boolean isComplete(Map<String, Object> tally) throws SQLException {
-        return ledger.isShipFinished((String) tally.get(ShipTally.SHIP));
-    }
-
     /**
-     * Two chunks of a ship that end together both find the ship finished, so the second tally
-     * completes again; only a completion that changed the row is logged, with the ledger's figures.
+     * Records the completion of a tally's ship if the ledger says it has no chunk left to do (index
+     * probes, not a count of its chunks). Two tallies of a ship that end together may both find it
+     * finished; only a completion that changed the row is logged, with the ledger's figures.
      */
     public void record(Map<String, Object> tally) throws SQLException {
         String ship = (String) tally.get(ShipTally.SHIP);
+        if (ledger.finishedShips(List.of(ship)).isEmpty()) {
+            return;
+        }
         String changed = record(ship);
         if (changed != null) {
             LOG.info("ship {} complete: {}", ship, changed);

@@ -7,10 +7,8 @@ import java.util.Map;
 
 /**
  * The per-ship aggregator's tallies: {@link #of} turns a finished chunk into a one-chunk tally and
- * {@link #add} merges two. A tally is a plain {@code HashMap} of strings and longs because the JDBC
- * aggregation repository persists it with Java serialization and admits only {@code java.*}
- * classes; converting before the aggregator means no other class ever reaches the repository, not
- * even on a redelivery.
+ * {@link #add} merges two. A tally is a plain map of strings and longs: what the aggregator holds
+ * per ship until it completes.
  */
 public class ShipTally {
 

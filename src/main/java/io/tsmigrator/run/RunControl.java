@@ -38,10 +38,14 @@ public class RunControl {
     }
 
     /**
-     * The check after each finished chunk. It must not fail the chunk's exchange (the chunk is
-     * already DONE), so a database error here only postpones the end to the next planning tick.
+     * The check after each finished chunk, once the claims have run dry (before, the chunk cannot be
+     * the last). It must not fail the chunk's exchange (the chunk is already DONE), so a database
+     * error here only postpones the end to the next planning tick.
      */
     public void finishIfIdleAfterChunk() {
+        if (!claims.isDrained()) {
+            return;
+        }
         try {
             finishIfIdle();
         } catch (SQLException | RuntimeException e) {
@@ -58,9 +62,8 @@ public class RunControl {
             LOG.debug("no planning pass has finished since this process started; checking again at the next dispatch");
             return;
         }
-        long unfinished = ledger.unfinished(scope.ships(), scope.from(), scope.to(), scope.batch());
-        if (unfinished > 0) {
-            LOG.debug("{} chunks still pending or running; checking again at the next planning pass", unfinished);
+        if (ledger.anyUnfinished(scope.ships(), scope.from(), scope.to(), scope.batch())) {
+            LOG.debug("chunks still pending or running; checking again after the next chunk or planning pass");
             return;
         }
         completions.reconcile(scope.ships());

@@ -17,8 +17,6 @@ import io.tsmigrator.plan.RunScope;
 import io.tsmigrator.replay.ReplayQueue;
 import io.tsmigrator.report.ShipCompletions;
 import io.tsmigrator.report.ShipTally;
-import org.apache.camel.processor.aggregate.jdbc.JdbcAggregationRepository;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
 /**
  * Builds the objects of one run and names them for the routes ({@link #beans}). Everything a run
@@ -50,7 +48,7 @@ final class RunWiring {
         this.scope = scope;
         this.replayQueue = replayQueue;
         this.owner = owner;
-        this.claims = new ChunkClaims(ledger, scope, owner, settings.lease());
+        this.claims = new ChunkClaims(ledger, scope, owner, settings.lease(), settings.parallelism());
         this.deadLetters = new DeadLetters(ledger, schema, owner);
         this.completions = new ShipCompletions(pools.control(), ledger, schema);
         // a replay's passes are its own; a run's are shared by every process of the job
@@ -82,20 +80,8 @@ final class RunWiring {
                 .put("chunkSplitter", new ChunkSplitter(ledger, deadLetters, settings.minChunkSize(), owner))
                 .put("shipTally", new ShipTally())
                 .put("shipCompletions", completions)
-                .put("shipAggregationRepository", aggregationRepository())
                 .put("leaseKeeper", new LeaseKeeper(ledger, owner, settings.lease(), inFlight))
                 .put("planPasses", passes)
                 .put("runControl", new RunControl(ledger, scope, completions, claims, passes, stopWhenIdle));
-    }
-
-    private JdbcAggregationRepository aggregationRepository() {
-        JdbcAggregationRepository repository = new JdbcAggregationRepository(
-                new DataSourceTransactionManager(pools.aggregation()), ControlSchema.AGGREGATION_TABLE, pools.aggregation());
-        repository.setUseRecovery(true);
-        // A tally that went through a failed attempt can carry the driver's or Spring's exception;
-        // the default filter (java.*, org.apache.camel.*) would then refuse to read it back and the
-        // ship could never complete. The rows are this process's own, so these packages are safe.
-        repository.setDeserializationFilter("java.**;org.apache.camel.**;org.postgresql.**;org.springframework.**;com.zaxxer.hikari.**;!*");
-        return repository;
     }
 }

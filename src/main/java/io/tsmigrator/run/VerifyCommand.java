@@ -7,7 +7,7 @@ import io.tsmigrator.config.Settings;
 import io.tsmigrator.ledger.ChunkLedger;
 import io.tsmigrator.ledger.ControlSchema;
 import io.tsmigrator.ledger.Requeue;
-import io.tsmigrator.plan.RunScope;
+import io.tsmigrator.source.ColumnType;
 import io.tsmigrator.source.SourceTable;
 import io.tsmigrator.target.ChannelMapping;
 import io.tsmigrator.verify.ChunkVerifier;
@@ -69,19 +69,18 @@ public final class VerifyCommand {
         requireLedger(chunkTable, settings);
         SourceTable source = SourceTable.inspect(env.pools().read(), settings);
         ChannelMapping mapping = ChannelMapping.from(settings);
-        // the channels a run starts with, without reading the source: the list, or the wide table's columns
-        List<String> channels = RunScope.channels(settings, source, List::of, mapping, env.pools().control());
-        if (channels.isEmpty()) {
+        Map<String, ColumnType> wideColumns = SourceTable.columnsOf(env.pools().control(), Identifiers.quoteQualified(settings.targetTable()));
+        ShipChannels channels = new ShipChannels(mapping, wideColumns == null ? List.of() : wideColumns.keySet(), settings.channels(),
+                source.channelType().isInteger());
+        if (channels.columns().isEmpty()) {
             throw InvalidSettingException.of(Settings.TARGET_TABLE, settings.targetTable(), "a wide table with channel columns to verify");
         }
-        List<String> columns = channels.stream().map(ch -> Identifiers.quote(mapping.columnFor(ch))).toList();
-        ShipChannels shipChannels = ShipChannels.sameForEveryShip(channels, columns, !settings.channels().isEmpty());
         WindowDigests digests = new WindowDigests(source, Identifiers.quoteQualified(settings.targetTable()), Identifiers.quote(settings.shipColumn()),
-                Identifiers.quote(settings.timeColumn()), shipChannels.columns(), !settings.channels().isEmpty());
+                Identifiers.quote(settings.timeColumn()), channels.columns(), channels.filtered());
         Requeue requeues = new Requeue(env.pools().control(), new ChunkLedger(env.pools().control(), schema, settings.targetTable()), schema);
         LedgerPages pages = new LedgerPages(env.pools().control(), chunkTable, settings.targetTable(), settings.ships(), settings.from(), settings.to());
         long notDone;
-        try (ChunkVerifier verifier = new ChunkVerifier(env.pools().read(), env.pools().control(), digests, shipChannels)) {
+        try (ChunkVerifier verifier = new ChunkVerifier(env.pools().read(), env.pools().control(), digests, channels)) {
             notDone = verifier.verify(pages, batch -> report(batch, requeues));
         }
         out.printf("%d windows checked, %d differ%s%n", checked, differ,

@@ -80,7 +80,7 @@ public final class ChunkVerifier implements AutoCloseable {
     /** Digests one ship's windows on both sides and pairs them up. */
     List<WindowCheck> check(List<LedgerWindow> batch) throws SQLException {
         String ship = batch.get(0).ship();
-        Future<List<Checksum>> fromSource = sourceSide.submit(() -> digests.source(source, ship, batch, channels.listed(ship)));
+        Future<List<Checksum>> fromSource = sourceSide.submit(() -> digests.source(source, ship, batch, channels.read(ship)));
         List<Checksum> wide;
         try {
             wide = digests.wide(target, ship, batch, channels.keys(ship));

@@ -26,7 +26,8 @@ import java.util.List;
  * still makes its timestamp a row, as in the pivot.</li>
  * <li>Wide: each row's channel columns unpivoted ({@code unnest} of the channel keys with an
  * {@code ARRAY} of the columns, laterally per row), each column carrying the ship's channel id; a
- * column that has no channel for the ship carries {@code #column}, so a value there shows too.</li>
+ * column that has no channel for the ship carries {@code #column}, so a value there shows too; a
+ * column left out of the comparison (not a listed channel) carries NULL.</li>
  * </ul>
  * Values are compared exactly: floats by their binary form, so that a corrected value shows to the
  * last bit, except that -0 and 0 count as equal (they are equal to {@code max()} and to the pivot,
@@ -67,12 +68,12 @@ public final class WindowDigests {
         }
         this.wideSql = "SELECT x.rows, x.cells, x.hash FROM " + windows + " CROSS JOIN LATERAL (" + digest
                 + " SELECT u.cells, " + rowHash("o." + wideTime, "u.agg") + " AS h FROM " + wideTable + " o CROSS JOIN LATERAL"
-                + "  (SELECT count(u.v) AS cells, string_agg(u.k || '=' || " + valueText("u.v") + ", ',' ORDER BY u.k COLLATE \"C\") AS agg"
+                + "  (SELECT count(u.v) FILTER (WHERE u.k IS NOT NULL) AS cells, string_agg(u.k || '=' || " + valueText("u.v") + ", ',' ORDER BY u.k COLLATE \"C\") AS agg"
                 + "   FROM unnest(CAST(? AS text[]), ARRAY[" + String.join(", ", cells) + "]) AS u(k, v)) u"
                 + "  WHERE o." + wideShip + " = " + shipValue + " AND o." + wideTime + " >= w.window_start AND o." + wideTime + " < w.window_end) r) x ORDER BY w.i";
     }
 
-    /** The source's digests of a ship's windows, in their order; {@code channels} the listed channels when filtered. */
+    /** The source's digests of a ship's windows, in their order; {@code channels} the channels read when filtered. */
     public List<Checksum> source(DataSource read, String ship, List<LedgerWindow> windows, List<String> channels) throws SQLException {
         try (Connection c = Transactions.forReads(read); PreparedStatement ps = c.prepareStatement(sourceSql)) {
             bindWindows(c, ps, windows);
@@ -88,7 +89,7 @@ public final class WindowDigests {
     /**
      * The wide table's digests of a ship's windows, in their order.
      *
-     * @param keys per wide column, the ship's channel id for it as text, or {@link #NO_CHANNEL} and the column
+     * @param keys per wide column, the ship's channel id for it as text, {@link #NO_CHANNEL} and the column, or null to leave it out
      */
     public List<Checksum> wide(DataSource target, String ship, List<LedgerWindow> windows, List<String> keys) throws SQLException {
         try (Connection c = Transactions.forReads(target); PreparedStatement ps = c.prepareStatement(wideSql)) {

@@ -26,12 +26,10 @@ class PoolSizesTest {
             assertSizes(pools.read(), 3, 3);
             assertSizes(pools.write(), 3, 3);
             assertSizes(pools.control(), Pools.controlPoolSize(3), Pools.controlPoolSize(3));
-            assertSizes(pools.aggregation(), Pools.AGGREGATION_POOL_SIZE, Pools.AGGREGATION_POOL_SIZE);
-            assertEquals(3 * 2 + Pools.controlPoolSize(3) + Pools.AGGREGATION_POOL_SIZE, Pools.connectionsNeeded(3), "the budget");
+            assertEquals(3 * 2 + Pools.controlPoolSize(3), Pools.connectionsNeeded(3), "the budget");
 
             // every connection the budget counts on can be held at once
             assertEquals(Pools.controlPoolSize(3), holdAtOnce(pools.control(), Pools.controlPoolSize(3)));
-            assertEquals(Pools.AGGREGATION_POOL_SIZE, holdAtOnce(pools.aggregation(), Pools.AGGREGATION_POOL_SIZE));
         }
     }
 

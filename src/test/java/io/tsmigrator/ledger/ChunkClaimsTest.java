@@ -1,0 +1,124 @@
+package io.tsmigrator.ledger;
+
+import io.tsmigrator.plan.ChunkClaims;
+import io.tsmigrator.plan.RunScope;
+import io.tsmigrator.support.TestDb;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Claims several chunks per round trip, ship by ship: each chunk goes to one owner once, a dead owner's attempt counts. */
+class ChunkClaimsTest {
+
+    private static final Instant T0 = Instant.parse("2024-01-01T00:00:00Z");
+    private static final Duration LEASE = Duration.ofMinutes(2);
+
+    private static ChunkLedger ledger(TestDb db, List<String> ships, int windowsPerShip) throws Exception {
+        ControlSchema schema = new ControlSchema("migrator");
+        schema.create(db.dataSource());
+        ChunkLedger ledger = new ChunkLedger(db.dataSource(), schema, "job");
+        Map<String, List<Instant[]>> windows = new LinkedHashMap<>();
+        for (String ship : ships) {
+            List<Instant[]> w = new ArrayList<>();
+            for (int i = 0; i < windowsPerShip; i++) {
+                w.add(new Instant[] {T0.plusSeconds(3600L * i), T0.plusSeconds(3600L * (i + 1))});
+            }
+            windows.put(ship, w);
+        }
+        Map<String, Integer> added = ledger.plan(windows);
+        for (String ship : ships) {
+            assertEquals(windowsPerShip, added.get(ship), "windows planned for ship " + ship);
+        }
+        assertTrue(ledger.plan(windows).isEmpty(), "planning the same windows again adds none");
+        return ledger;
+    }
+
+    @Test
+    void twoClaimersSideBySideGetEveryChunkOnceEachShipInWindowOrder() throws Exception {
+        TestDb db = new TestDb();
+        List<String> ships = List.of("a", "b", "c");
+        ChunkLedger ledger = ledger(db, ships, 25);
+        RunScope scope = RunScope.of(ships, null, null);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<List<Chunk>>> owners = new ArrayList<>();
+            for (String owner : List.of("one", "two")) {
+                owners.add(pool.submit(() -> {
+                    List<Chunk> got = new ArrayList<>();
+                    Iterator<Chunk> claims = new ChunkClaims(ledger, scope, owner, LEASE, 2).claims();
+                    while (claims.hasNext()) {
+                        got.add(claims.next());
+                    }
+                    return got;
+                }));
+            }
+            List<Long> all = new ArrayList<>();
+            for (Future<List<Chunk>> owner : owners) {
+                List<Chunk> got = owner.get();
+                // within one owner, a ship's chunks come earliest first
+                for (String ship : ships) {
+                    List<Instant> starts = got.stream().filter(c -> c.ship().equals(ship)).map(Chunk::start).toList();
+                    List<Instant> sorted = new ArrayList<>(starts);
+                    Collections.sort(sorted);
+                    assertEquals(sorted, starts, "ship " + ship + " in window order");
+                }
+                got.forEach(c -> all.add(c.id()));
+            }
+            assertEquals(75, all.size(), "every chunk claimed");
+            assertEquals(75, all.stream().distinct().count(), "no chunk claimed twice");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(75, db.count("SELECT count(*) FROM migrator.chunk WHERE status = 'RUNNING' AND owner IN ('one', 'two') AND attempts = 0"));
+        assertTrue(ledger.anyUnfinished(ships, RunScope.EARLIEST, RunScope.LATEST, null));
+    }
+
+    @Test
+    void aChunkWhoseOwnerDiedIsReclaimedWithItsAttemptCountedAndFinishesItsShip() throws Exception {
+        TestDb db = new TestDb();
+        ChunkLedger ledger = ledger(db, List.of("a"), 2);
+        List<Chunk> first = ledger.claim("a", RunScope.EARLIEST, RunScope.LATEST, null, "dead", Duration.ofMillis(1), 10);
+        assertEquals(2, first.size());
+        assertEquals(0, first.get(0).attempts());
+        Thread.sleep(5); // the dead owner's one-millisecond lease runs out
+
+        List<Chunk> again = ledger.claim("a", RunScope.EARLIEST, RunScope.LATEST, null, "alive", LEASE, 10);
+        assertEquals(2, again.size(), "expired leases are claimed again");
+        assertEquals(1, again.get(0).attempts(), "the dead owner's attempt counts");
+        assertTrue(ledger.claim("a", RunScope.EARLIEST, RunScope.LATEST, null, "other", LEASE, 10).isEmpty(), "held chunks are not claimed");
+
+        // the first chunk fails once, then both succeed; the ship is finished after the last
+        Chunk one = again.get(0);
+        Chunk two = again.get(1);
+        ledger.recordFailure(one, "alive", LEASE, one.attempts() + 1, "TRANSIENT", "08006", "connection lost", 12);
+        assertEquals(List.of(), ledger.finishedShips(List.of("a")));
+        for (Chunk c : List.of(one, two)) {
+            int attempt = c.attempts() + 1 + (c == one ? 1 : 0);
+            try (var conn = db.dataSource().getConnection()) {
+                conn.setAutoCommit(false);
+                ledger.markDone(conn, c, "alive", attempt, 10, 5, 0, 3);
+                conn.commit();
+            }
+        }
+        // one: the dead owner's attempt 1, a failed attempt 2, attempt 3 done; two: the dead owner's attempt 1, attempt 2 done
+        assertEquals(3, db.count("SELECT attempts FROM migrator.chunk WHERE id = ?", one.id()));
+        assertEquals(2, db.count("SELECT attempts FROM migrator.chunk WHERE id = ?", two.id()));
+        assertEquals(1, db.count("SELECT count(*) FROM migrator.failure WHERE chunk_id = ? AND attempt = 2 AND sql_state = '08006'", one.id()));
+        assertEquals(List.of("a"), ledger.finishedShips(List.of("a", "b")));
+        assertFalse(ledger.anyUnfinished(List.of("a"), RunScope.EARLIEST, RunScope.LATEST, null));
+    }
+}
