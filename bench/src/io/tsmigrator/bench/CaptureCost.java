@@ -18,6 +18,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What the change-capture trigger costs the source's writers: the same INSERTs into two identical
@@ -86,7 +88,8 @@ public final class CaptureCost {
             measure(c, "1,000-row INSERT, 5 ships x 3 windows (200 rows a ship)", batches, b -> spread(b));
             measure(c, "1,000-row INSERT, 1 ship x 1 window", batches, b -> oneWindow(b));
             measureSingles(c, singles);
-            triggerTime(c, "1,000-row INSERT, 5 ships x 3 windows", Math.max(20, batches / 4), b -> spread(batches * 2 + b));
+            serverTime(c, "1,000-row INSERT, 5 ships x 3 windows", batches, b -> spread(batches * 2 + b));
+            serverTime(c, "1,000-row INSERT, 1 ship x 1 window", batches, b -> oneWindow(batches * 2 + b));
         }
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA " + SCHEMA + " CASCADE");
@@ -140,10 +143,7 @@ public final class CaptureCost {
                 // alternate which table goes first, so neither always meets the other's after-effects
                 PreparedStatement[] order = b % 2 == 0 ? new PreparedStatement[] {plain, captured} : new PreparedStatement[] {captured, plain};
                 for (PreparedStatement ps : order) {
-                    ps.setArray(1, c.createArrayOf("int4", r[0]));
-                    ps.setArray(2, c.createArrayOf("int4", r[1]));
-                    ps.setArray(3, c.createArrayOf("text", Arrays.stream(r[2]).map(Object::toString).toArray()));
-                    ps.setArray(4, c.createArrayOf("float8", r[3]));
+                    bind(c, ps, r);
                     long t0 = System.nanoTime();
                     ps.executeUpdate();
                     long t = System.nanoTime() - t0;
@@ -182,30 +182,48 @@ public final class CaptureCost {
         print("single-row INSERT (autocommit)", ns);
     }
 
-    /** The trigger's own time as the server reports it ({@code EXPLAIN ANALYZE}'s "Trigger ...: time="), free of the client's and the scheduler's noise. */
-    private static void triggerTime(Connection c, String name, int batches, Rows rows) throws SQLException {
-        long[] ns = new long[batches];
-        java.util.regex.Pattern time = java.util.regex.Pattern.compile("Trigger tsmigrator_capture_insert: time=([0-9.]+)");
-        try (PreparedStatement ps = c.prepareStatement("EXPLAIN (ANALYZE, COSTS OFF) INSERT INTO " + CAPTURED + INSERT_BATCH)) {
+    /**
+     * The same batches as the server times them ({@code EXPLAIN ANALYZE}: "Execution Time" of the
+     * statement, triggers included, and the capture trigger's own "Trigger ...: time"), free of the
+     * client's and the network's share, alternating the two tables as above.
+     */
+    private static void serverTime(Connection c, String name, int batches, Rows rows) throws SQLException {
+        long[][] ns = new long[2][batches];
+        long[] trigger = new long[batches];
+        Pattern execution = Pattern.compile("Execution Time: ([0-9.]+) ms");
+        Pattern time = Pattern.compile("Trigger tsmigrator_capture_insert: time=([0-9.]+)");
+        try (PreparedStatement plain = c.prepareStatement("EXPLAIN (ANALYZE, COSTS OFF) INSERT INTO " + PLAIN + INSERT_BATCH);
+             PreparedStatement captured = c.prepareStatement("EXPLAIN (ANALYZE, COSTS OFF) INSERT INTO " + CAPTURED + INSERT_BATCH)) {
             for (int b = 0; b < batches; b++) {
                 Object[][] r = rows.of(b);
-                ps.setArray(1, c.createArrayOf("int4", r[0]));
-                ps.setArray(2, c.createArrayOf("int4", r[1]));
-                ps.setArray(3, c.createArrayOf("text", Arrays.stream(r[2]).map(Object::toString).toArray()));
-                ps.setArray(4, c.createArrayOf("float8", r[3]));
-                try (var rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        var m = time.matcher(rs.getString(1));
-                        if (m.find()) {
-                            ns[b] = Math.round(Double.parseDouble(m.group(1)) * 1e6);
+                PreparedStatement[] order = b % 2 == 0 ? new PreparedStatement[] {plain, captured} : new PreparedStatement[] {captured, plain};
+                for (PreparedStatement ps : order) {
+                    bind(c, ps, r);
+                    try (var rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            Matcher e = execution.matcher(rs.getString(1));
+                            if (e.find()) {
+                                ns[ps == plain ? 0 : 1][b] = Math.round(Double.parseDouble(e.group(1)) * 1e6);
+                            }
+                            Matcher t = time.matcher(rs.getString(1));
+                            if (t.find()) {
+                                trigger[b] = Math.round(Double.parseDouble(t.group(1)) * 1e6);
+                            }
                         }
                     }
                 }
             }
         }
-        double[] t = stats(ns);
-        System.out.printf(Locale.ROOT, "trigger time in the server (EXPLAIN ANALYZE), %s: median %.3f ms, p10 %.3f ms (%.3f-%.3f)%n",
-                name, t[0], t[3], t[1], t[2]);
+        print("server: " + name, ns);
+        double[] t = stats(trigger);
+        System.out.printf(Locale.ROOT, "%-52s %7.3f (%.3f-%.3f) p10 %.3f%n", "server: its capture trigger alone", t[0], t[1], t[2], t[3]);
+    }
+
+    private static void bind(Connection c, PreparedStatement ps, Object[][] r) throws SQLException {
+        ps.setArray(1, c.createArrayOf("int4", r[0]));
+        ps.setArray(2, c.createArrayOf("int4", r[1]));
+        ps.setArray(3, c.createArrayOf("text", Arrays.stream(r[2]).map(Object::toString).toArray()));
+        ps.setArray(4, c.createArrayOf("float8", r[3]));
     }
 
     private static void print(String name, long[][] ns) {

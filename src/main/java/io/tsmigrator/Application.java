@@ -6,6 +6,7 @@ import io.tsmigrator.config.Settings;
 import io.tsmigrator.config.SettingsLoader;
 import io.tsmigrator.replay.ReplayRequest;
 import io.tsmigrator.run.DoctorCommand;
+import io.tsmigrator.run.ExitCodes;
 import io.tsmigrator.run.CamelLifecycle;
 import io.tsmigrator.run.Environment;
 import io.tsmigrator.run.GracefulShutdown;
@@ -29,7 +30,8 @@ public final class Application {
     static final String USAGE = """
             usage: java -jar timeseries-migrator.jar [command] [--key=value ...]
             commands:
-              run    migrate the narrow table into the wide table, chunk by chunk (the default)
+              run    migrate the narrow table into the wide table, chunk by chunk (the default);
+                     --follow keeps the wide table current as readings arrive, until SIGTERM
               plan   show what run would migrate (ships, ranges, chunks, estimated rows); writes nothing
               report progress, durations, retries, splits and failures of the job, from its ledger
               verify compare source and wide table window by window (rows, cells and values, by a digest
@@ -57,6 +59,7 @@ public final class Application {
     public static int execute(String[] args, PrintStream out, PrintStream err) {
         String command = "run";
         boolean json = false;
+        boolean follow = false;
         Map<String, String> options = new LinkedHashMap<>();
         Map<String, String> commandOptions = new LinkedHashMap<>();
         for (String arg : args) {
@@ -64,6 +67,8 @@ public final class Application {
                 command = "help";
             } else if (arg.equals("--json")) {
                 json = true;
+            } else if (arg.equals("--follow")) {
+                follow = true;
             } else if (arg.equals("--requeue")) {
                 commandOptions.put("requeue", "");
             } else if (arg.startsWith("--")) {
@@ -83,14 +88,18 @@ public final class Application {
             Secrets.register(settings.secrets());
             settings.rejectUnknownKeys();
             boolean asJson = json;
+            if (follow && !command.equals("run")) {
+                err.println("error: option '--follow' is known to the command 'run' only");
+                return ExitCodes.INVALID_CONFIGURATION;
+            }
             String unknown = unknownOption(command, commandOptions);
             if (unknown != null) {
                 err.println("error: " + unknown);
                 return ExitCodes.INVALID_CONFIGURATION;
             }
             return switch (command) {
-                case "run" -> run(settings, out, null, false);
-                case "replay" -> run(settings, out, ReplayRequest.parse(commandOptions), asJson);
+                case "run" -> run(settings, out, null, false, follow);
+                case "replay" -> run(settings, out, ReplayRequest.parse(commandOptions), asJson, false);
                 case "plan" -> withEnvironment(settings, env -> new PlanCommand(env, out, asJson).execute());
                 case "report" -> withEnvironment(settings, env -> new ReportCommand(env, out, asJson).execute());
                 case "verify" -> {
@@ -137,14 +146,14 @@ public final class Application {
         return null;
     }
 
-    private static int run(Settings settings, PrintStream out, ReplayRequest replay, boolean json) throws Exception {
+    private static int run(Settings settings, PrintStream out, ReplayRequest replay, boolean json, boolean follow) throws Exception {
         settings.validate();
         GracefulShutdown shutdown = GracefulShutdown.install(settings.shutdownTimeout());
         int code = ExitCodes.FAILED;
         // Camel loads the routes while the databases are opened: most of a new JVM's start goes there
         CamelLifecycle camel = CamelLifecycle.load(settings, replay != null);
         try (Environment env = Environment.open(settings)) {
-            code = new MigrationRun(env, out, shutdown, replay, json).execute(camel);
+            code = new MigrationRun(env, out, shutdown, replay, json, follow).execute(camel);
             return code;
         } finally {
             shutdown.finished(code);

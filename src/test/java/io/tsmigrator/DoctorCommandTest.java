@@ -115,7 +115,7 @@ class DoctorCommandTest {
         Fleet.create(db, SOURCE, List.of(1, 2), List.of(1), 1);
 
         Cli unknown = Cli.run(db.commandArgs("doctor", "--migrator.ships=999"));
-        Cli unreachable = Cli.run(List.of("doctor", "--migrator.source.url=jdbc:postgresql://127.0.0.1:1/nowhere", "--migrator.db.connect-timeout=PT2S"));
+        Cli unreachable = Cli.run(List.of("doctor", "--migrator.source.url=jdbc:postgresql://127.0.0.1:1/nowhere"));
 
         assertEquals(2, unknown.exitCode(), unknown.toString());
         assertEquals("", unknown.out());

@@ -36,12 +36,17 @@ class EndToEndMigrationTest {
                 + " GROUP BY ship_id, created_time, data_channel_id HAVING count(*) > 1) d");
         assertTrue(duplicates > 0, "the fleet has duplicates");
         assertEquals(duplicates, db.count("SELECT sum(duplicates) FROM migrator.chunk WHERE status = 'DONE'"));
-        // 5 h in 20-minute windows, less ship 42's hole which starts and ends inside the range
-        assertEquals(15 + 15 + 15, db.count("SELECT count(*) FROM migrator.chunk"));
+        // 5 h in 20-minute windows; only windows with readings are planned, so ship 42's hole
+        // (01:00-03:30) leaves out the seven windows from 01:00 to 03:20
+        assertEquals(15 + 8 + 15, db.count("SELECT count(*) FROM migrator.chunk"));
         for (Integer ship : SHIPS) {
             assertTrue(run.out().lines().anyMatch(l -> l.startsWith(ship + " ")), "summary line for ship " + ship + "\n" + run.out());
         }
         assertTrue(run.out().contains("3 ships complete"), run.out());
+        // a chunk starts after its claim, and a ship's duration is that of its chunks: the summary's durations are real
+        assertEquals(0, db.count("SELECT count(*) FROM migrator.chunk WHERE started_at < claimed_at OR finished_at < started_at"));
+        assertEquals(0, db.count("SELECT count(*) FROM migrator.ship_completion s WHERE s.started_at <>"
+                + " (SELECT min(c.started_at) FROM migrator.chunk c WHERE c.ship_id = s.ship_id AND c.status = 'DONE')"));
     }
 
     @Test

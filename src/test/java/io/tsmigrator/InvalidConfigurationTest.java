@@ -53,7 +53,7 @@ class InvalidConfigurationTest {
     })
     void rejectsWithOneLineNamingTheKey(String arg, String expected) {
         List<String> args = new ArrayList<>(db.runArgs());
-        args.add(arg.contains("--migrator.to=") ? "--migrator.from=2021-01-01T00:00:00Z" : "--migrator.retry.multiplier=2");
+        args.add(arg.contains("--migrator.to=") ? "--migrator.from=2021-01-01T00:00:00Z" : "--migrator.retry.max-attempts=8");
         args.add(arg);
 
         Cli run = Cli.run(args);
@@ -67,7 +67,7 @@ class InvalidConfigurationTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"run", "plan", "report", "verify", "replay"})
     void anUnreachableDatabaseIsOneLineNamingTheUrl(String command) {
-        Cli run = Cli.run(List.of(command, "--migrator.source.url=jdbc:postgresql://127.0.0.1:1/nowhere", "--migrator.db.connect-timeout=PT2S"));
+        Cli run = Cli.run(List.of(command, "--migrator.source.url=jdbc:postgresql://127.0.0.1:1/nowhere"));
 
         assertEquals(2, run.exitCode(), run.toString());
         assertEquals(1, run.err().lines().count(), run.toString());

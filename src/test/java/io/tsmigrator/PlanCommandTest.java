@@ -22,10 +22,10 @@ class PlanCommandTest {
         Cli plan = Cli.run(args);
 
         assertEquals(0, plan.exitCode(), plan.toString());
-        // ship 7: 5 h in 30-minute chunks; ship 42 lost 01:00-03:30 of its 5 h but its range still spans them
+        // ship 7: 5 h in 30-minute chunks; ship 42 lost 01:00-03:30 of its 5 h: only windows with readings become chunks
         assertTrue(plan.out().lines().anyMatch(l -> l.startsWith("7 ") && l.contains("2024-03-01T00:00:00Z") && l.matches(".*\\s10\\s+\\d+$")), plan.out());
-        assertTrue(plan.out().lines().anyMatch(l -> l.startsWith("42 ") && l.matches(".*\\s10\\s+\\d+$")), plan.out());
-        assertTrue(plan.out().contains("3 ships, 30 chunks of PT30M"), plan.out());
+        assertTrue(plan.out().lines().anyMatch(l -> l.startsWith("42 ") && l.matches(".*\\s5\\s+\\d+$")), plan.out());
+        assertTrue(plan.out().contains("3 ships, 25 chunks of PT30M"), plan.out());
         long estimate = Long.parseLong(plan.out().lines().filter(l -> l.startsWith("7 ")).findFirst().orElseThrow().replaceAll(".*\\s(\\d+)$", "$1"));
         long actual = db.count("SELECT count(*) FROM tenant.tbl_data_timeseries WHERE ship_id = 7");
         assertTrue(estimate > actual / 2 && estimate < actual * 2, "estimate " + estimate + " near " + actual);

@@ -1,5 +1,7 @@
 package io.tsmigrator.capture;
 
+import io.tsmigrator.config.Identifiers;
+import io.tsmigrator.db.Transactions;
 import io.tsmigrator.source.SourceTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,7 +107,7 @@ final class CaptureInstaller {
                 s.addBatch(function.createSql());
                 s.addBatch(function.commentSql());
             }
-            for (String trigger : CaptureObjects.TRIGGERS) {
+            for (String trigger : objects.triggers()) {
                 if (!before.triggers().contains(trigger)) {
                     s.addBatch(triggerSql(trigger));
                 }
@@ -129,12 +131,10 @@ final class CaptureInstaller {
     }
 
     private String triggerSql(String trigger) {
-        String event = switch (trigger) {
-            case CaptureObjects.INSERT_TRIGGER -> "INSERT ON " + objects.source() + " REFERENCING NEW TABLE AS new_rows";
-            case CaptureObjects.UPDATE_TRIGGER -> "UPDATE ON " + objects.source() + " REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows";
-            default -> "DELETE ON " + objects.source() + " REFERENCING OLD TABLE AS old_rows";
-        };
-        return "CREATE TRIGGER " + trigger + " AFTER " + event + " FOR EACH STATEMENT EXECUTE FUNCTION " + objects.function() + "()";
+        String event = trigger.equals(objects.insertTrigger()) ? "INSERT ON " + objects.source() + " REFERENCING NEW TABLE AS new_rows"
+                : trigger.equals(objects.updateTrigger()) ? "UPDATE ON " + objects.source() + " REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"
+                : "DELETE ON " + objects.source() + " REFERENCING OLD TABLE AS old_rows";
+        return "CREATE TRIGGER " + Identifiers.quote(trigger) + " AFTER " + event + " FOR EACH STATEMENT EXECUTE FUNCTION " + objects.function() + "()";
     }
 
     /** Removes the triggers (wherever they are), the function, the marks and their sequence; the schema stays. */
@@ -165,6 +165,7 @@ final class CaptureInstaller {
     }
 
     private static void lock(Connection c) throws SQLException {
+        Transactions.boundDdl(c);
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
             ps.setString(1, CaptureObjects.LOCK_KEY);
             ps.execute();

@@ -17,10 +17,8 @@ record CaptureObjects(String schemaName, String source) {
     static final String TABLE = "dirty_window";
     static final String SEQUENCE = "dirty_window_version";
     static final String FUNCTION = "capture_dirty_window";
-    static final String INSERT_TRIGGER = "tsmigrator_capture_insert";
-    static final String UPDATE_TRIGGER = "tsmigrator_capture_update";
-    static final String DELETE_TRIGGER = "tsmigrator_capture_delete";
-    static final List<String> TRIGGERS = List.of(INSERT_TRIGGER, UPDATE_TRIGGER, DELETE_TRIGGER);
+    /** One trigger per event: insert, update, delete. */
+    static final int TRIGGERS = 3;
 
     /** The same key as the control schema's own DDL: both may create the schema in one database at once. */
     static final String LOCK_KEY = "timeseries-migrator control schema";
@@ -39,6 +37,33 @@ record CaptureObjects(String schemaName, String source) {
 
     String function() {
         return schema() + "." + Identifiers.quote(FUNCTION);
+    }
+
+    /**
+     * The triggers' names carry the control schema's, so that two migrations of one source table
+     * (two control schemas) each capture its changes; a long schema name is cut so the name fits
+     * PostgreSQL's 63 bytes with its event kept.
+     */
+    String insertTrigger() {
+        return trigger("insert");
+    }
+
+    String updateTrigger() {
+        return trigger("update");
+    }
+
+    String deleteTrigger() {
+        return trigger("delete");
+    }
+
+    List<String> triggers() {
+        return List.of(insertTrigger(), updateTrigger(), deleteTrigger());
+    }
+
+    private String trigger(String event) {
+        String prefix = "tsmigrator_" + schemaName;
+        int room = 63 - event.length() - 1;
+        return (prefix.length() > room ? prefix.substring(0, room) : prefix) + "_" + event;
     }
 
     /** The function as {@code to_regprocedure} takes it. */

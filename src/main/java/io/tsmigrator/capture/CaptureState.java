@@ -25,7 +25,8 @@ public record CaptureState(boolean table, boolean function, String body, Optiona
 
     /** Every object is there: changes to the source table are being marked. */
     public boolean installed() {
-        return table && function && triggers.containsAll(CaptureObjects.TRIGGERS);
+        // the triggers are those of this table that call this schema's function: the names are ours
+        return table && function && triggers.size() == CaptureObjects.TRIGGERS;
     }
 
     /** Nothing of it is there. */

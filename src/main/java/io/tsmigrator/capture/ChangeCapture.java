@@ -16,7 +16,7 @@ import java.util.List;
  * What it installs in the SOURCE database, in {@code migrator.control-schema}: the table
  * {@code dirty_window} (one mark per ship and window), the sequence {@code dirty_window_version},
  * the function {@code capture_dirty_window()} and, on the source table, the statement-level
- * triggers {@code tsmigrator_capture_insert}, {@code _update} and {@code _delete}. Each writing
+ * triggers {@code tsmigrator_<control-schema>_insert}, {@code _update} and {@code _delete}. Each writing
  * statement inserts the distinct (ship, window) of its rows (old and new rows of an UPDATE, so a
  * row moved to another window or ship marks both), or gives an existing mark a new, higher version.
  * <p>

@@ -45,13 +45,11 @@ public final class Settings {
     public static final String CONTROL_SCHEMA = "migrator.control-schema";
     public static final String PLAN_INTERVAL = "migrator.plan-interval";
     public static final String LEASE = "migrator.lease";
+    public static final String FOLLOW_SETTLE = "migrator.follow.settle";
     public static final String RETRY_MAX_ATTEMPTS = "migrator.retry.max-attempts";
     public static final String RETRY_INITIAL_DELAY = "migrator.retry.initial-delay";
     public static final String RETRY_MAX_DELAY = "migrator.retry.max-delay";
-    public static final String RETRY_MULTIPLIER = "migrator.retry.multiplier";
-    public static final String SPLIT_AFTER = "migrator.split-after";
     public static final String SHUTDOWN_TIMEOUT = "migrator.shutdown-timeout";
-    public static final String CONNECT_TIMEOUT = "migrator.db.connect-timeout";
     public static final String SOCKET_TIMEOUT = "migrator.db.socket-timeout";
     public static final String STATEMENT_TIMEOUT = "migrator.db.statement-timeout";
     public static final String IDLE_IN_TX_TIMEOUT = "migrator.db.idle-in-transaction-timeout";
@@ -60,60 +58,17 @@ public final class Settings {
     public static final String POOL_CONNECTION_TIMEOUT = "migrator.pool.connection-timeout";
     public static final String FOLLOW_CAPTURE = "migrator.follow.capture";
     public static final String ROUTES = "migrator.routes";
-    public static final String ROUTES_RELOAD = "migrator.routes.reload";
-    public static final String DEMO_SHIPS = "migrator.demo.ships";
-    public static final String DEMO_HOURS = "migrator.demo.hours";
 
-    /** Built-in defaults; {@code config/application.properties} documents each one with the same value. */
-    public static final Map<String, String> DEFAULTS;
+    /**
+     * Built-in defaults, written once: in {@code config/application.properties}, whose copy in the
+     * jar is read here. Its keys are the settings there are.
+     */
+    public static final Map<String, String> DEFAULTS = Defaults.load();
 
-    static {
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put(SOURCE_URL, "");
-        d.put(SOURCE_USERNAME, "");
-        d.put(SOURCE_PASSWORD, "");
-        d.put(TARGET_URL, "");
-        d.put(TARGET_USERNAME, "");
-        d.put(TARGET_PASSWORD, "");
-        d.put(SOURCE_TABLE, "tenant.tbl_data_timeseries");
-        d.put(SHIP_COLUMN, "ship_id");
-        d.put(CHANNEL_COLUMN, "data_channel_id");
-        d.put(TIME_COLUMN, "created_time");
-        d.put(VALUE_COLUMN, "value");
-        d.put(TARGET_TABLE, "tenant.tbl_data_timeseries_wide");
-        d.put(COLUMN_PREFIX, "ch_");
-        d.put(CHANNELS_MAPPING, "");
-        d.put(CHANNELS_UNMAPPED, "column");
-        d.put(SHIPS, "");
-        d.put(FROM, "");
-        d.put(TO, "");
-        d.put(CHANNELS, "");
-        d.put(CHUNK_SIZE, "PT1H");
-        d.put(MIN_CHUNK_SIZE, "PT1M");
-        d.put(PARALLELISM, "2");
-        d.put(CONTROL_SCHEMA, "migrator");
-        d.put(PLAN_INTERVAL, "PT1S");
-        d.put(LEASE, "PT2M");
-        d.put(RETRY_MAX_ATTEMPTS, "8");
-        d.put(RETRY_INITIAL_DELAY, "PT1S");
-        d.put(RETRY_MAX_DELAY, "PT1M");
-        d.put(RETRY_MULTIPLIER, "2.0");
-        d.put(SPLIT_AFTER, "0.5");
-        d.put(SHUTDOWN_TIMEOUT, "PT30S");
-        d.put(CONNECT_TIMEOUT, "PT10S");
-        d.put(SOCKET_TIMEOUT, "PT5M");
-        d.put(STATEMENT_TIMEOUT, "PT15M");
-        d.put(IDLE_IN_TX_TIMEOUT, "PT1M");
-        d.put(POOL_MAX_LIFETIME, "PT25M");
-        d.put(POOL_KEEPALIVE, "PT2M");
-        d.put(POOL_CONNECTION_TIMEOUT, "PT30S");
-        d.put(FOLLOW_CAPTURE, "trigger");
-        d.put(ROUTES, "routes");
-        d.put(ROUTES_RELOAD, "false");
-        d.put(DEMO_SHIPS, "3");
-        d.put(DEMO_HOURS, "3");
-        DEFAULTS = Collections.unmodifiableMap(d);
-    }
+    /** How long opening a connection may take (pgjdbc's connectTimeout). */
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** How much longer each redelivery waits than the one before. */
+    public static final double RETRY_MULTIPLIER = 2.0;
 
     private final Map<String, String> values;
 
@@ -169,22 +124,17 @@ public final class Settings {
         parallelism();
         planInterval();
         lease();
+        followSettle();
         retryMaxAttempts();
         retryInitialDelay();
         retryMaxDelay();
-        retryMultiplier();
-        splitAfter();
         shutdownTimeout();
-        connectTimeout();
         socketTimeout();
         statementTimeout();
         idleInTransactionTimeout();
         poolKeepaliveTime();
         poolConnectionTimeout();
         capturesChanges();
-        routesReload();
-        demoShips();
-        demoHours();
     }
 
     // ---- connections -------------------------------------------------------------------------
@@ -351,6 +301,11 @@ public final class Settings {
         return lease;
     }
 
+    /** How long after a window's end follow mode waits before planning it (PT0S: at once). */
+    public Duration followSettle() {
+        return nonNegativeDuration(FOLLOW_SETTLE);
+    }
+
     // ---- fault handling ----------------------------------------------------------------------
 
     public int retryMaxAttempts() {
@@ -370,32 +325,6 @@ public final class Settings {
         return d;
     }
 
-    public double retryMultiplier() {
-        String v = raw(RETRY_MULTIPLIER);
-        try {
-            double m = Double.parseDouble(v);
-            if (m >= 1.0 && m <= 100.0) {
-                return m;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw InvalidSettingException.of(RETRY_MULTIPLIER, v, "a number from 1.0 to 100.0");
-    }
-
-    public double splitAfter() {
-        String v = raw(SPLIT_AFTER);
-        try {
-            double share = Double.parseDouble(v);
-            if (share > 0.0 && share <= 1.0) {
-                return share;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw InvalidSettingException.of(SPLIT_AFTER, v, "a share of the smallest known timeout, greater than 0 and at most 1 (e.g. 0.5)");
-    }
-
     public Duration shutdownTimeout() {
         return positiveDuration(SHUTDOWN_TIMEOUT);
     }
@@ -403,7 +332,7 @@ public final class Settings {
     // ---- connections hardening ---------------------------------------------------------------
 
     public Duration connectTimeout() {
-        return positiveDuration(CONNECT_TIMEOUT);
+        return CONNECT_TIMEOUT;
     }
 
     public Duration socketTimeout() {
@@ -462,18 +391,6 @@ public final class Settings {
         return Path.of(raw(ROUTES));
     }
 
-    public boolean routesReload() {
-        return bool(ROUTES_RELOAD);
-    }
-
-    public int demoShips() {
-        return intBetween(DEMO_SHIPS, 1, 1000);
-    }
-
-    public int demoHours() {
-        return intBetween(DEMO_HOURS, 1, 24 * 365);
-    }
-
     /**
      * Values the YAML routes need in a form Camel takes directly (milliseconds, redelivery counts).
      * They are derived, not settable: the documented settings above stay the single source.
@@ -488,6 +405,7 @@ public final class Settings {
         p.setProperty("migrator.derived.max-redeliveries", String.valueOf(retryMaxAttempts() - 1));
         p.setProperty("migrator.derived.initial-delay-ms", String.valueOf(retryInitialDelay().toMillis()));
         p.setProperty("migrator.derived.max-delay-ms", String.valueOf(retryMaxDelay().toMillis()));
+        p.setProperty("migrator.derived.retry-multiplier", String.valueOf(RETRY_MULTIPLIER));
         p.setProperty("migrator.derived.plan-interval-ms", String.valueOf(planInterval().toMillis()));
         p.setProperty("migrator.derived.lease-renew-ms", String.valueOf(lease().toMillis() / 3));
         p.setProperty("migrator.derived.shutdown-timeout-s", String.valueOf(Math.max(1, shutdownTimeout().toSeconds())));

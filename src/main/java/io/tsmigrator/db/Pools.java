@@ -87,9 +87,13 @@ public final class Pools implements AutoCloseable {
         config.setConnectionTimeout(settings.poolConnectionTimeout().toMillis());
         config.setInitializationFailTimeout(-1);
         config.setConnectionInitSql(sessionSettings(settings));
+        // commit the session settings at set-up: on a connection with autocommit off they would
+        // otherwise open a transaction that lasts until its first use (now() is then the time the
+        // pool opened it) and that use's rollback would undo them (time zone and timeouts)
+        config.setIsolateInternalQueries(true);
         config.addDataSourceProperty("ApplicationName", APPLICATION_NAME);
         config.addDataSourceProperty("tcpKeepAlive", "true");
-        // one round trip less per connection; the migrator needs PostgreSQL 10 or later (README)
+        // one round trip less per connection (the migrator needs PostgreSQL 13 or later; 10 is what the driver needs to know)
         config.addDataSourceProperty("assumeMinServerVersion", ASSUME_MIN_SERVER_VERSION);
         config.addDataSourceProperty("connectTimeout", String.valueOf(seconds(settings.connectTimeout())));
         config.addDataSourceProperty("socketTimeout", String.valueOf(seconds(settings.socketTimeout())));

@@ -41,6 +41,17 @@ public final class Transactions {
         }
     }
 
+    /**
+     * Bounds the migrator's own DDL in the transaction on {@code c} by a limit of its own. A low
+     * statement_timeout on the role is meant for chunks, which split under it; the start's DDL (a
+     * dozen tables, triggers, more on a busy server) cannot, and would fail the run.
+     */
+    public static void boundDdl(Connection c) throws SQLException {
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute("SET LOCAL statement_timeout = '1min'");
+        }
+    }
+
     public static void inTransaction(DataSource dataSource, Work work) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();

@@ -3,6 +3,7 @@ package io.tsmigrator.deadletter;
 import io.tsmigrator.config.Secrets;
 import io.tsmigrator.failure.ChunkFailure;
 import io.tsmigrator.failure.FailureClassifier;
+import io.tsmigrator.failure.FailureRecord;
 import io.tsmigrator.ledger.Chunk;
 import io.tsmigrator.ledger.ChunkLedger;
 import io.tsmigrator.ledger.ControlSchema;
@@ -17,7 +18,7 @@ import java.sql.SQLException;
  * SQLState and error, and its ledger row is marked FAILED, in one transaction. Dead letters are
  * kept, never deleted, so their history survives a replay.
  */
-public class DeadLetters {
+public class DeadLetters implements FailureRecord {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
 
@@ -31,6 +32,7 @@ public class DeadLetters {
         this.owner = owner;
     }
 
+    @Override
     public void record(Chunk chunk, Throwable cause) throws SQLException {
         String sqlState = cause instanceof ChunkFailure f ? f.sqlState() : FailureClassifier.sqlState(cause);
         String error = Secrets.scrub(cause instanceof ChunkFailure f ? f.reason() : String.valueOf(cause));

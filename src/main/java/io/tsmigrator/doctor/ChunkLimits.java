@@ -1,44 +1,32 @@
 package io.tsmigrator.doctor;
 
 import io.tsmigrator.config.Settings;
+import io.tsmigrator.failure.ChunkTimeLimits;
+import io.tsmigrator.failure.ChunkTimeLimits.Limit;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The limits on how long a chunk may take, the same ones a run's split rule knows
- * ({@code MigrationRun.splitAfter}) with the server's own statement_timeout added:
- * <ul>
- * <li>the statement timeout in force in the migrator's sessions: the server's (configuration,
- * database or role) when it is shorter than {@code migrator.db.statement-timeout}, which the run
- * only ever tightens; a chunk's COPY into the wide table is one statement;</li>
- * <li>{@code migrator.db.socket-timeout}: a statement that sends nothing for this long (a sort or
- * a scan before its first row, a long DELETE) ends its attempt;</li>
- * <li>{@code migrator.pool.max-lifetime}: set just below the infrastructure's limit on connection
- * age, which the database cannot report.</li>
- * </ul>
- * Not limits on chunk length: {@code idle_in_transaction_session_timeout} (a chunk's transactions
- * do not pause) and {@code idle_session_timeout} (it only ends sessions idle outside a transaction).
+ * The limits on how long a chunk may take, by the run's own rule ({@link ChunkTimeLimits}), with
+ * the statement timeout the servers actually put in force: the server's (configuration, database
+ * or role) when it is shorter than {@code migrator.db.statement-timeout}, which the run only ever tightens.
  */
 final class ChunkLimits {
 
     private ChunkLimits() {
     }
 
-    static List<Limit> of(Settings settings, List<Server> servers) {
-        List<Limit> limits = new ArrayList<>();
+    static ChunkTimeLimits of(Settings settings, List<Server> servers) {
+        List<Limit> statements = new ArrayList<>();
         for (Server server : servers) {
             Limit statement = statementTimeout(settings, server);
-            if (statement != null && limits.stream().noneMatch(l -> l.equals(statement))) {
-                limits.add(statement);
+            if (statement != null && !statements.contains(statement)) {
+                statements.add(statement);
             }
         }
-        if (!settings.socketTimeout().isZero()) {
-            limits.add(new Limit(Settings.SOCKET_TIMEOUT, settings.socketTimeout()));
-        }
-        limits.add(new Limit(Settings.POOL_MAX_LIFETIME, settings.poolMaxLifetime()));
-        return limits;
+        return ChunkTimeLimits.of(settings, statements);
     }
 
     /** The statement timeout of the migrator's sessions on a server, or null when there is none. */
@@ -51,13 +39,7 @@ final class ChunkLimits {
         return ours.isZero() ? null : new Limit(Settings.STATEMENT_TIMEOUT, ours);
     }
 
-    static Limit smallest(List<Limit> limits) {
-        Limit smallest = null;
-        for (Limit l : limits) {
-            if (smallest == null || l.value().compareTo(smallest.value()) < 0) {
-                smallest = l;
-            }
-        }
-        return smallest;
+    static String describe(Limit limit) {
+        return limit.name() + " " + Durations.human(limit.value());
     }
 }

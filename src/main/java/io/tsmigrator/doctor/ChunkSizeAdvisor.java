@@ -1,6 +1,8 @@
 package io.tsmigrator.doctor;
 
 import io.tsmigrator.config.Settings;
+import io.tsmigrator.failure.ChunkTimeLimits;
+import io.tsmigrator.failure.ChunkTimeLimits.Limit;
 
 import java.time.Duration;
 import java.util.List;
@@ -9,20 +11,13 @@ import java.util.Locale;
 /**
  * Picks the chunk size: the largest of the usual window lengths whose estimated duration stays
  * under a target, from the rows a chunk holds (planner statistics) and the measured rate of reading
- * and pivoting them.
- * <p>
- * The target is 25 % of the smallest limit: the measurement covers reading and pivoting, about half
- * of a chunk's work (the COPY into the wide table is the other half), so a chunk is expected to take
- * about half the limit, the share after which a run takes a lost connection for a chunk too big
- * ({@code migrator.split-after}, 0.5); the other half is margin for load and for chunks denser than
- * the sampled one. It is never more than a minute, because a failed attempt repeats its whole chunk.
- * Sizes divide a day (chunk windows are aligned to multiples of the size) and stop at 6 hours,
- * because a chunk's wide rows are held in memory until they are written.
+ * and pivoting them. The target is the run's own rule ({@link ChunkTimeLimits#readTarget}): the
+ * measurement covers reading and pivoting, about half of a chunk's work, and is aimed at half of
+ * the point after which the run splits a chunk that lost its connection. Sizes divide a day (chunk
+ * windows are aligned to multiples of the size) and stop at 6 hours.
  */
 final class ChunkSizeAdvisor {
 
-    static final double SHARE = 0.25;
-    static final Duration CEILING = Duration.ofMinutes(1);
     static final List<Duration> SIZES = List.of(Duration.ofHours(6), Duration.ofHours(3), Duration.ofHours(2), Duration.ofHours(1),
             Duration.ofMinutes(30), Duration.ofMinutes(20), Duration.ofMinutes(15), Duration.ofMinutes(10), Duration.ofMinutes(5),
             Duration.ofMinutes(2), Duration.ofMinutes(1), Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(15),
@@ -45,29 +40,26 @@ final class ChunkSizeAdvisor {
     private ChunkSizeAdvisor() {
     }
 
-    static Target target(List<Limit> limits) {
-        Limit smallest = ChunkLimits.smallest(limits);
-        if (smallest == null) {
-            return new Target(CEILING, null, "a minute: no time limit applies, and a failed attempt repeats its whole chunk");
+    static Target target(ChunkTimeLimits limits) {
+        Limit smallest = limits.smallest();
+        Duration target = limits.readTarget();
+        String share = ChunkTimeLimits.readTargetPercent() + " % of the smallest limit, " + ChunkLimits.describe(smallest);
+        if (target.equals(ChunkTimeLimits.CEILING)) {
+            return new Target(target, smallest, "a minute: a failed attempt repeats its whole chunk, and " + share + ", would be more");
         }
-        Duration share = Duration.ofNanos((long) (smallest.value().toNanos() * SHARE));
-        if (share.compareTo(CEILING) > 0) {
-            return new Target(CEILING, smallest, "a minute: a failed attempt repeats its whole chunk, and " + Math.round(SHARE * 100)
-                    + " % of the smallest limit, " + smallest.describe() + ", would be " + Durations.human(share));
-        }
-        return new Target(share, smallest, Durations.human(share) + " = " + Math.round(SHARE * 100) + " % of the smallest limit, " + smallest.describe());
+        return new Target(target, smallest, Durations.human(target) + " = " + share);
     }
 
     /**
      * @param rowsPerChunk narrow rows in a chunk of {@code configured} length
      * @param rowsPerSecond measured narrow rows read and pivoted per second
      */
-    static Recommendation advise(double rowsPerChunk, Duration configured, double rowsPerSecond, List<Limit> limits, Duration minChunk) {
+    static Recommendation advise(double rowsPerChunk, Duration configured, double rowsPerSecond, ChunkTimeLimits limits, Duration minChunk) {
         Target target = target(limits);
         double rowsPerSecondOfData = rowsPerChunk / seconds(configured);
         Duration chosen = null;
         for (Duration size : SIZES) {
-            if (size.compareTo(minChunk) >= 0 && estimate(size, rowsPerSecondOfData, rowsPerSecond).compareTo(target.duration()) <= 0) {
+            if (size.compareTo(minChunk) >= 0 && estimate(size, rowsPerSecondOfData, rowsPerSecond).compareTo(target.duration()) < 0) {
                 chosen = size;
                 break;
             }
@@ -75,8 +67,7 @@ final class ChunkSizeAdvisor {
         boolean within = true;
         if (chosen == null) {
             chosen = minChunk;
-            Duration smallestLimit = target.smallest() == null ? CEILING : target.smallest().value();
-            within = estimate(minChunk, rowsPerSecondOfData, rowsPerSecond).compareTo(smallestLimit) <= 0;
+            within = estimate(minChunk, rowsPerSecondOfData, rowsPerSecond).compareTo(target.smallest().value()) <= 0;
         }
         return new Recommendation(chosen, estimate(chosen, rowsPerSecondOfData, rowsPerSecond), target, configured,
                 estimate(configured, rowsPerSecondOfData, rowsPerSecond), rowsPerChunk, rowsPerSecond, within);
@@ -90,12 +81,12 @@ final class ChunkSizeAdvisor {
                 + " each, under the target of " + r.target().reason();
         if (!r.withinLimit()) {
             return Finding.fail(check, value, "even chunks of " + Settings.MIN_CHUNK_SIZE + "=" + r.chunkSize() + " take ~"
-                    + Durations.human(r.estimate()) + ", longer than " + r.target().smallest().describe()
+                    + Durations.human(r.estimate()) + ", longer than " + ChunkLimits.describe(r.target().smallest())
                     + ": they will be cut off and dead-lettered; raise that limit");
         }
         Limit smallest = r.target().smallest();
-        if (smallest != null && r.configuredEstimate().compareTo(smallest.value()) > 0) {
-            return Finding.warn(check, value, "longer than " + smallest.describe() + ": such chunks are cut off and split in halves,"
+        if (r.configuredEstimate().compareTo(smallest.value()) > 0) {
+            return Finding.warn(check, value, "longer than " + ChunkLimits.describe(smallest) + ": such chunks are cut off and split in halves,"
                     + " each split costing a failed attempt; " + recommended);
         }
         if (r.configuredEstimate().compareTo(r.target().duration()) > 0) {

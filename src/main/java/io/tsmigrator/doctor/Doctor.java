@@ -4,6 +4,7 @@ import io.tsmigrator.config.Identifiers;
 import io.tsmigrator.config.InvalidSettingException;
 import io.tsmigrator.config.Secrets;
 import io.tsmigrator.config.Settings;
+import io.tsmigrator.failure.ChunkTimeLimits;
 import io.tsmigrator.db.ConnectionBudget;
 import io.tsmigrator.db.Pools;
 import io.tsmigrator.db.Transactions;
@@ -56,7 +57,7 @@ public final class Doctor {
     public Diagnosis examine() throws SQLException {
         List<Finding> findings = new ArrayList<>();
         List<Server> servers = servers();
-        List<Limit> limits = ChunkLimits.of(settings, servers);
+        ChunkTimeLimits limits = ChunkLimits.of(settings, servers);
         findings.addAll(connectionsAndLimits(servers, ChunkSizeAdvisor.target(limits)));
 
         SourceTable table;
@@ -73,6 +74,7 @@ public final class Doctor {
         RunScope scope = RunScope.of(RunScope.ships(settings, discovery), settings.from(), settings.to());
         List<PlanPreview.ShipPlan> plans = new PlanPreview(pools.read(), table, discovery).preview(scope, settings.chunkSize());
         findings.add(ships(plans));
+        findings.add(new OutlierReadings(pools.read(), table).check(plans));
         Optional<SampleWindow> window = SampleWindow.choose(plans, settings.chunkSize());
         SourceIndexes indexes = SourceIndexes.of(pools.read(), table.table());
         ChannelMapping mapping = ChannelMapping.from(settings);
@@ -146,7 +148,7 @@ public final class Doctor {
     }
 
     /** The chunk query's plan, the timed sample and the chunk size; returns the advice, or null when nothing could be timed. */
-    private Diagnosis.Advice sample(SampleChunk sample, SampleWindow window, long tableRows, List<Limit> limits, List<Finding> findings)
+    private Diagnosis.Advice sample(SampleChunk sample, SampleWindow window, long tableRows, ChunkTimeLimits limits, List<Finding> findings)
             throws SQLException {
         ChunkPlan plan = sample.explain(window);
         Finding planFinding = sample.planFinding(plan, settings.shipColumn(), settings.timeColumn(), tableRows);
@@ -224,7 +226,7 @@ public final class Doctor {
     }
 
     private static Diagnosis.Advice advice(ChunkSizeAdvisor.Recommendation r, SampleChunk.Measurement m) {
-        Limit limit = r.target().smallest();
+        ChunkTimeLimits.Limit limit = r.target().smallest();
         return new Diagnosis.Advice(r.chunkSize().toString(), seconds(r.estimate()), seconds(r.target().duration()), r.target().reason(),
                 limit == null ? null : limit.name(), limit == null ? 0 : seconds(limit.value()), r.configured().toString(),
                 seconds(r.configuredEstimate()), Math.round(r.rowsPerChunk()), m.window().ship(), m.window().start().toString(),

@@ -14,6 +14,9 @@ import java.sql.Statement;
 public final class DemoFleet {
 
     public static final int CHANNELS = 93;
+    /** The demo's fleet: enough ships and hours for several chunks to run at once, small enough to start in seconds. */
+    public static final int SHIPS = 3;
+    public static final int HOURS = 3;
 
     private DemoFleet() {
     }

@@ -1,6 +1,5 @@
 package io.tsmigrator.failure;
 
-import io.tsmigrator.deadletter.DeadLetters;
 import io.tsmigrator.ledger.Chunk;
 import io.tsmigrator.ledger.ChunkLedger;
 import io.tsmigrator.ledger.ChunkWindows;
@@ -22,11 +21,11 @@ public class ChunkSplitter {
     private static final Logger LOG = LoggerFactory.getLogger(ChunkSplitter.class);
 
     private final ChunkLedger ledger;
-    private final DeadLetters deadLetters;
+    private final FailureRecord deadLetters;
     private final Duration minChunkSize;
     private final String owner;
 
-    public ChunkSplitter(ChunkLedger ledger, DeadLetters deadLetters, Duration minChunkSize, String owner) {
+    public ChunkSplitter(ChunkLedger ledger, FailureRecord deadLetters, Duration minChunkSize, String owner) {
         this.ledger = ledger;
         this.deadLetters = deadLetters;
         this.minChunkSize = minChunkSize;

@@ -55,43 +55,51 @@ public class ChunkLedger {
      * a narrower range, or by windows a replay imported).
      */
     List<Instant[]> uncovered(Connection c, String ship, Instant start, Instant end) throws SQLException {
-        return uncovered(c, Map.of(ship, new Instant[] {start, end})).getOrDefault(ship, List.of());
+        return uncovered(c, List.of(new ShipRange(ship, start, end))).get(0);
     }
 
-    /** As {@link #uncovered(Connection, String, Instant, Instant)} for several ships' ranges in one query. */
-    public Map<String, List<Instant[]>> uncovered(Map<String, Instant[]> ranges) throws SQLException {
+    /** As {@link #uncovered(Connection, String, Instant, Instant)} for several ranges in one query: the gaps of each, in the order given. */
+    public List<List<Instant[]>> uncovered(List<ShipRange> ranges) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             return uncovered(c, ranges);
         }
     }
 
-    private Map<String, List<Instant[]>> uncovered(Connection c, Map<String, Instant[]> ranges) throws SQLException {
-        Map<String, List<Instant[]>> gaps = new LinkedHashMap<>();
+    List<List<Instant[]>> uncovered(Connection c, List<ShipRange> ranges) throws SQLException {
+        List<List<Instant[]>> gaps = new ArrayList<>();
+        for (int i = 0; i < ranges.size(); i++) {
+            gaps.add(new ArrayList<>());
+        }
         if (ranges.isEmpty()) {
             return gaps;
         }
-        // Each window's gap is measured from the furthest end of the same ship's windows before it
-        // (greatest() ignores the NULL before the first); only windows without a parent count, split
-        // halves lie inside theirs. The last part is each ship's tail, or its whole range without windows.
-        String sql = "WITH r AS (SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS timestamptz[]), CAST(? AS timestamptz[])) AS r(ship_id, range_start, range_end)),"
-                + " w AS (SELECT c.ship_id, c.window_start, c.window_end, r.range_start FROM " + chunk + " c JOIN r ON c.ship_id = r.ship_id"
-                + "   WHERE c.job = ? AND c.parent_id IS NULL AND c.window_end > r.range_start AND c.window_start < r.range_end)"
-                + " SELECT ship_id, gap_start, gap_end FROM (SELECT ship_id, greatest(max(window_end) OVER (PARTITION BY ship_id"
+        // Top-level windows never overlap, so the windows that meet a range are the last one starting
+        // before it and those starting inside it: two bounded index ranges, whatever the ship's history.
+        // Each window's gap is measured from the furthest end of the windows before it (greatest()
+        // ignores the NULL before the first); split halves lie inside their parent and do not count.
+        String top = "SELECT window_start, window_end FROM " + chunk + " WHERE job = ? AND ship_id = r.ship_id AND parent_id IS NULL";
+        String sql = "WITH r AS (SELECT * FROM unnest(CAST(? AS int[]), CAST(? AS text[]), CAST(? AS timestamptz[]), CAST(? AS timestamptz[]))"
+                + "   AS r(i, ship_id, range_start, range_end)),"
+                + " w AS (SELECT r.i, r.range_start, x.window_start, x.window_end FROM r CROSS JOIN LATERAL ("
+                + "   (" + top + " AND window_start < r.range_start ORDER BY window_start DESC LIMIT 1)"
+                + "   UNION ALL (" + top + " AND window_start >= r.range_start AND window_start < r.range_end)) x"
+                + "   WHERE x.window_end > r.range_start)"
+                + " SELECT i, gap_start, gap_end FROM (SELECT i, greatest(max(window_end) OVER (PARTITION BY i"
                 + "   ORDER BY window_start, window_end ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), range_start) AS gap_start,"
                 + "   window_start AS gap_end FROM w) g WHERE gap_end > gap_start"
-                + " UNION ALL SELECT r.ship_id, greatest(max(w.window_end), r.range_start), r.range_end FROM r LEFT JOIN w ON w.ship_id = r.ship_id"
-                + "   GROUP BY r.ship_id, r.range_start, r.range_end HAVING greatest(max(w.window_end), r.range_start) < r.range_end"
+                + " UNION ALL SELECT r.i, greatest(max(w.window_end), r.range_start), r.range_end FROM r LEFT JOIN w ON w.i = r.i"
+                + "   GROUP BY r.i, r.range_start, r.range_end HAVING greatest(max(w.window_end), r.range_start) < r.range_end"
                 + " ORDER BY 1, 2";
-        List<String> ships = new ArrayList<>(ranges.keySet());
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setArray(1, c.createArrayOf("text", ships.toArray()));
-            ps.setArray(2, c.createArrayOf("text", ships.stream().map(ship -> ranges.get(ship)[0].toString()).toArray()));
-            ps.setArray(3, c.createArrayOf("text", ships.stream().map(ship -> ranges.get(ship)[1].toString()).toArray()));
-            ps.setString(4, job);
+            ps.setArray(1, c.createArrayOf("int4", java.util.stream.IntStream.range(0, ranges.size()).boxed().toArray()));
+            ps.setArray(2, c.createArrayOf("text", ranges.stream().map(ShipRange::ship).toArray()));
+            ps.setArray(3, c.createArrayOf("text", ranges.stream().map(r -> r.start().toString()).toArray()));
+            ps.setArray(4, c.createArrayOf("text", ranges.stream().map(r -> r.end().toString()).toArray()));
+            ps.setString(5, job);
+            ps.setString(6, job);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    gaps.computeIfAbsent(rs.getString(1), ship -> new ArrayList<>())
-                            .add(new Instant[] {rs.getTimestamp(2).toInstant(), rs.getTimestamp(3).toInstant()});
+                    gaps.get(rs.getInt(1)).add(new Instant[] {rs.getTimestamp(2).toInstant(), rs.getTimestamp(3).toInstant()});
                 }
             }
         }
@@ -110,55 +118,85 @@ public class ChunkLedger {
         return plan(c, Map.of(ship, windows), batch).getOrDefault(ship, 0);
     }
 
-    private Map<String, Integer> plan(Connection c, Map<String, List<Instant[]>> windows, String batch) throws SQLException {
+    /**
+     * Records the windows the planner found and widens the ships' probed ranges to what it looked
+     * at, in one transaction: a pass that fails in between leaves both as they were.
+     */
+    public Map<String, Integer> plan(Map<String, List<Instant[]>> windows, ProbedRanges probed, Map<String, Instant[]> lookedAt) throws SQLException {
         Map<String, Integer> added = new LinkedHashMap<>();
-        // One statement per PLAN_BATCH windows, their columns sent as arrays: a JDBC batch would
-        // still be a statement (and a result) per window, which is most of a million-window plan.
-        String sql = "WITH w AS (INSERT INTO " + chunk + " (job, ship_id, window_start, window_end, replay_batch)"
-                + " SELECT ?, s, ws, we, ? FROM unnest(CAST(? AS text[]), CAST(? AS timestamptz[]), CAST(? AS timestamptz[])) AS u(s, ws, we)"
-                + " ON CONFLICT DO NOTHING RETURNING ship_id)"
-                + " SELECT ship_id, count(*) FROM w GROUP BY ship_id";
-        List<String> ships = new ArrayList<>();
-        List<String> starts = new ArrayList<>();
-        List<String> ends = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (Map.Entry<String, List<Instant[]>> e : windows.entrySet()) {
-                added.put(e.getKey(), 0);
-                for (Instant[] w : e.getValue()) {
-                    ships.add(e.getKey());
-                    starts.add(w[0].toString());
-                    ends.add(w[1].toString());
-                    if (ships.size() == PLAN_BATCH) {
-                        insert(c, ps, batch, ships, starts, ends, added);
-                    }
-                }
-            }
-            if (!ships.isEmpty()) {
-                insert(c, ps, batch, ships, starts, ends, added);
-            }
-        }
-        added.values().removeIf(n -> n == 0);
+        Transactions.inTransaction(dataSource, c -> {
+            added.putAll(plan(c, windows, null));
+            probed.widen(c, lookedAt);
+        });
         return added;
     }
 
-    /** Windows per planning statement: large enough that a million windows is a few dozen statements. */
-    private static final int PLAN_BATCH = 50_000;
+    Map<String, Integer> plan(Connection c, Map<String, List<Instant[]>> windows) throws SQLException {
+        return plan(c, windows, null);
+    }
 
-    private void insert(Connection c, PreparedStatement ps, String batch, List<String> ships, List<String> starts, List<String> ends,
-                        Map<String, Integer> added) throws SQLException {
-        ps.setString(1, job);
-        ps.setString(2, batch);
-        ps.setArray(3, c.createArrayOf("text", ships.toArray()));
-        ps.setArray(4, c.createArrayOf("text", starts.toArray()));
-        ps.setArray(5, c.createArrayOf("text", ends.toArray()));
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                added.merge(rs.getString(1), rs.getInt(2), Integer::sum);
+    private Map<String, Integer> plan(Connection c, Map<String, List<Instant[]>> windows, String batch) throws SQLException {
+        Map<String, Integer> added = new LinkedHashMap<>();
+        // Windows travel as runs: abutting windows of one length are (first start, length, how many),
+        // which the server expands. A planned calendar is a few runs per ship however many windows it
+        // has, so a million windows cost neither a million parameters nor a million rows sent.
+        String sql = "WITH w AS (INSERT INTO " + chunk + " (job, ship_id, window_start, window_end, replay_batch)"
+                + " SELECT ?, u.s, e.ws, e.ws + u.step * interval '1 microsecond', ? FROM unnest(CAST(? AS text[]),"
+                + "   CAST(? AS int8[]), CAST(? AS int8[]), CAST(? AS int8[])) AS u(s, first, step, n),"
+                + "   LATERAL (SELECT timestamptz 'epoch' + (u.first + g * u.step) * interval '1 microsecond' AS ws"
+                + "            FROM generate_series(0, u.n - 1) AS g) AS e"
+                + " ON CONFLICT DO NOTHING RETURNING ship_id)"
+                + " SELECT ship_id, count(*) FROM w GROUP BY ship_id";
+        Runs runs = new Runs();
+        for (Map.Entry<String, List<Instant[]>> e : windows.entrySet()) {
+            for (Instant[] w : e.getValue()) {
+                runs.add(e.getKey(), w[0], w[1]);
             }
         }
-        ships.clear();
-        starts.clear();
-        ends.clear();
+        if (runs.ships.isEmpty()) {
+            return added;
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, job);
+            ps.setString(2, batch);
+            ps.setArray(3, c.createArrayOf("text", runs.ships.toArray()));
+            ps.setArray(4, c.createArrayOf("int8", runs.firsts.toArray()));
+            ps.setArray(5, c.createArrayOf("int8", runs.steps.toArray()));
+            ps.setArray(6, c.createArrayOf("int8", runs.counts.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    added.put(rs.getString(1), rs.getInt(2));
+                }
+            }
+        }
+        return added;
+    }
+
+    /** Windows as runs of abutting windows of one length, in microseconds since the epoch (the ledger's precision). */
+    private static final class Runs {
+        final List<String> ships = new ArrayList<>();
+        final List<Long> firsts = new ArrayList<>();
+        final List<Long> steps = new ArrayList<>();
+        final List<Long> counts = new ArrayList<>();
+
+        void add(String ship, Instant start, Instant end) {
+            long from = micros(start);
+            long step = micros(end) - from;
+            int last = ships.size() - 1;
+            if (last >= 0 && ships.get(last).equals(ship) && steps.get(last) == step
+                    && firsts.get(last) + steps.get(last) * counts.get(last) == from) {
+                counts.set(last, counts.get(last) + 1);
+                return;
+            }
+            ships.add(ship);
+            firsts.add(from);
+            steps.add(step);
+            counts.add(1L);
+        }
+
+        private static long micros(Instant i) {
+            return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);
+        }
     }
 
     /**
@@ -378,6 +416,28 @@ public class ChunkLedger {
                 return rs.getBoolean(1);
             }
         }
+    }
+
+    /**
+     * The end of each ship's latest DONE window: how far its migrated readings reach. Read backwards
+     * along the ship's windows, so it costs the same whatever the ledger's size.
+     */
+    public Map<String, Instant> migratedUntil(List<String> ships) throws SQLException {
+        String sql = "SELECT s.ship_id, (SELECT window_end FROM " + chunk + " WHERE job = ? AND ship_id = s.ship_id AND status = 'DONE'"
+                + " ORDER BY window_start DESC LIMIT 1) FROM unnest(CAST(? AS text[])) AS s(ship_id)";
+        Map<String, Instant> until = new LinkedHashMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, job);
+            ps.setArray(2, c.createArrayOf("text", ships.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getTimestamp(2) != null) {
+                        until.put(rs.getString(1), rs.getTimestamp(2).toInstant());
+                    }
+                }
+            }
+        }
+        return until;
     }
 
     /**

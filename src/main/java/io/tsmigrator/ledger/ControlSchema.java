@@ -45,6 +45,7 @@ public final class ControlSchema {
     public void create(DataSource dataSource) throws SQLException {
         Transactions.inTransaction(dataSource, c -> {
             try (Statement s = c.createStatement()) {
+                Transactions.boundDdl(c);
                 s.execute("SELECT pg_advisory_xact_lock(hashtext('timeseries-migrator control schema'))");
                 s.addBatch("CREATE SCHEMA IF NOT EXISTS " + schema);
                 s.addBatch("CREATE TABLE IF NOT EXISTS " + table("chunk") + " ("
@@ -120,6 +121,21 @@ public final class ControlSchema {
                         + " started_at timestamptz,"
                         + " completed_at timestamptz NOT NULL,"
                         + " PRIMARY KEY (job, ship_id))");
+                // planning: what each ship's probes have covered, and the source's change marks being re-migrated
+                s.addBatch("CREATE TABLE IF NOT EXISTS " + table("ship_plan") + " ("
+                        + " job text NOT NULL,"
+                        + " ship_id text NOT NULL,"
+                        + " probed_from timestamptz NOT NULL,"
+                        + " probed_until timestamptz NOT NULL,"
+                        + " PRIMARY KEY (job, ship_id))");
+                s.addBatch("CREATE TABLE IF NOT EXISTS " + table("remigration") + " ("
+                        + " job text NOT NULL,"
+                        + " ship_id text NOT NULL,"
+                        + " window_start timestamptz NOT NULL,"
+                        + " window_end timestamptz NOT NULL,"
+                        + " version bigint NOT NULL,"
+                        + " accepted_at timestamptz NOT NULL DEFAULT now(),"
+                        + " PRIMARY KEY (job, ship_id, window_start))");
                 // Who planned when (PlanPassLog): one process plans at a time, and a process that did
                 // not plan knows a pass has finished since it started.
                 s.addBatch("CREATE TABLE IF NOT EXISTS " + table(PlanPassLog.TABLE) + " ("

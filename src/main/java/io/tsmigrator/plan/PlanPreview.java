@@ -1,8 +1,10 @@
 package io.tsmigrator.plan;
 
 import io.tsmigrator.ledger.ChunkWindows;
+import io.tsmigrator.ledger.ShipRange;
 import io.tsmigrator.db.Transactions;
 import io.tsmigrator.source.Discovery;
+import io.tsmigrator.source.ReadingProbe;
 import io.tsmigrator.source.SourceTable;
 import io.tsmigrator.source.Times;
 
@@ -31,11 +33,13 @@ public final class PlanPreview {
     private final DataSource source;
     private final SourceTable table;
     private final Discovery discovery;
+    private final ReadingProbe probe;
 
     public PlanPreview(DataSource source, SourceTable table, Discovery discovery) {
         this.source = source;
         this.table = table;
         this.discovery = discovery;
+        this.probe = new ReadingProbe(source, table);
     }
 
     /** One line of the preview; {@code first}/{@code last} are null for a ship with no readings in range. */
@@ -45,17 +49,43 @@ public final class PlanPreview {
     public List<ShipPlan> preview(RunScope scope, Duration chunkSize) throws SQLException {
         List<ShipPlan> plans = new ArrayList<>();
         Map<String, Instant[]> bounds = discovery.bounds(scope.ships());
+        List<ShipRange> ranges = new ArrayList<>();
+        for (String ship : scope.ships()) {
+            Instant[] range = scope.range(bounds.get(ship));
+            if (range != null) {
+                ranges.add(new ShipRange(ship, range[0], range[1]));
+            }
+        }
+        Map<String, List<Instant>> windows = windowsWithReadings(ranges, chunkSize);
         for (String ship : scope.ships()) {
             Instant[] range = scope.range(bounds.get(ship));
             if (range == null) {
                 plans.add(new ShipPlan(ship, null, null, 0, 0));
             } else {
-                plans.add(new ShipPlan(ship, range[0], range[1], ChunkWindows.cut(range[0], range[1], chunkSize).size(),
-                        estimate(ship, range[0], range[1])));
+                int chunks = windows == null ? ChunkWindows.cut(range[0], range[1], chunkSize).size() : windows.getOrDefault(ship, List.of()).size();
+                plans.add(new ShipPlan(ship, range[0], range[1], chunks, estimate(ship, range[0], range[1])));
             }
         }
         return plans;
     }
+
+    /**
+     * As the planner finds them: only the windows that hold readings become chunks. Null when the
+     * source cannot answer the probes within its statement timeout (without an index on ship and
+     * time each probe reads the table): the preview then counts every window of each range.
+     */
+    private Map<String, List<Instant>> windowsWithReadings(List<ShipRange> ranges, Duration chunkSize) throws SQLException {
+        try {
+            return probe.windowsWithReadings(ranges, chunkSize);
+        } catch (SQLException e) {
+            if (!QUERY_CANCELED.equals(e.getSQLState())) {
+                throw e;
+            }
+            return null;
+        }
+    }
+
+    private static final String QUERY_CANCELED = "57014";
 
     /** The planner's row estimate for the ship's range, from table statistics: no rows are counted. */
     private long estimate(String ship, Instant start, Instant end) throws SQLException {

@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * What this run migrates: the ships (configured or discovered) and the time range [from, to); an
@@ -23,6 +24,7 @@ import java.util.Set;
  * run migrates are resolved here too, so that {@code run} and {@code doctor} agree on them. A replay
  * narrows the scope further to the chunks it queued, which carry its batch name in the ledger.
  *
+ * @param ships the ships in scope; a live list, since follow mode adds ships that appear in the source
  * @param batch the replay batch whose chunks this run works on, or null for every chunk in scope
  */
 public record RunScope(List<String> ships, Instant from, Instant to, boolean toIsOpen, boolean fromIsOpen, String batch) {
@@ -30,13 +32,28 @@ public record RunScope(List<String> ships, Instant from, Instant to, boolean toI
     public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
     public static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
 
+    public RunScope {
+        ships = ships instanceof CopyOnWriteArrayList<String> live ? live : new CopyOnWriteArrayList<>(ships);
+    }
+
     public static RunScope of(List<String> ships, Instant from, Instant to) {
-        return new RunScope(List.copyOf(ships), from == null ? EARLIEST : from, to == null ? LATEST : to, to == null, from == null, null);
+        return new RunScope(ships, from == null ? EARLIEST : from, to == null ? LATEST : to, to == null, from == null, null);
     }
 
     /** A replay's scope: the chunks of its batch, whatever their windows. */
     public static RunScope replay(List<String> ships, String batch) {
-        return new RunScope(List.copyOf(ships), EARLIEST, LATEST, true, true, batch);
+        return new RunScope(ships, EARLIEST, LATEST, true, true, batch);
+    }
+
+    /** Adds ships found since the start (follow mode); returns those that were new. */
+    public List<String> addShips(List<String> found) {
+        List<String> added = new ArrayList<>();
+        for (String ship : found) {
+            if (((CopyOnWriteArrayList<String>) ships).addIfAbsent(ship)) {
+                added.add(ship);
+            }
+        }
+        return added;
     }
 
     /** The configured ships, each required to have readings, or every ship discovered in the source. */

@@ -3,7 +3,12 @@ package io.tsmigrator.replay;
 import io.tsmigrator.config.InvalidSettingException;
 import io.tsmigrator.config.IsoTime;
 
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +27,8 @@ import java.util.Locale;
 public final class WindowFile {
 
     private static final List<String> COLUMNS = List.of("ship_id", "start", "end");
+    /** Lines are parsed one at a time, so that an error names its line; spaces around a field are not part of it. */
+    private static final CSVFormat LINE = CSVFormat.RFC4180.builder().setIgnoreSurroundingSpaces(true).setTrim(true).get();
 
     private WindowFile() {
     }
@@ -30,7 +37,7 @@ public final class WindowFile {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw InvalidSettingException.of("--csv", file.toString(), "a readable UTF-8 CSV file with the header ship_id,start,end");
         }
         int[] column = null;
@@ -94,35 +101,16 @@ public final class WindowFile {
         }
     }
 
-    /** Comma-separated fields, each optionally in double quotes (a doubled quote inside is one quote). */
+    /** One line's fields by RFC 4180 (Commons CSV): each optionally in double quotes, a doubled quote inside is one quote. */
     private static List<String> fields(Path file, int number, String line) {
-        List<String> fields = new ArrayList<>();
-        StringBuilder field = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char ch = line.charAt(i);
-            if (quoted) {
-                if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    field.append('"');
-                    i++;
-                } else if (ch == '"') {
-                    quoted = false;
-                } else {
-                    field.append(ch);
-                }
-            } else if (ch == '"') {
-                quoted = true;
-            } else if (ch == ',') {
-                fields.add(field.toString().strip());
-                field.setLength(0);
-            } else {
-                field.append(ch);
+        try (CSVParser parser = CSVParser.parse(line, LINE)) {
+            List<CSVRecord> records = parser.getRecords();
+            if (records.size() != 1) {
+                throw error(file, number, "expected one line of fields, found '" + line.strip() + "'");
             }
-        }
-        if (quoted) {
+            return records.get(0).toList();
+        } catch (IOException | UncheckedIOException e) {
             throw error(file, number, "a quoted field is not closed");
         }
-        fields.add(field.toString().strip());
-        return fields;
     }
 }

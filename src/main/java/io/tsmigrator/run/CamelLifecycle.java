@@ -153,11 +153,6 @@ public final class CamelLifecycle {
         Path dir = settings.routesDirectory();
         if (Files.isDirectory(dir)) {
             main.configure().withRoutesIncludePattern("file:" + dir.toAbsolutePath() + "/*.yaml");
-            if (settings.routesReload()) {
-                main.configure().withRoutesReloadEnabled(true)
-                        .withRoutesReloadDirectory(dir.toAbsolutePath().toString())
-                        .withRoutesReloadPattern("*.yaml");
-            }
         } else if (settings.raw(Settings.ROUTES).equals(Settings.DEFAULTS.get(Settings.ROUTES))) {
             LOG.info("no {} directory here; using the routes packaged in the jar", dir);
             main.configure().withRoutesIncludePattern("classpath:routes/*.yaml");

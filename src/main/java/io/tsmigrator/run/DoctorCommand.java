@@ -1,6 +1,7 @@
 package io.tsmigrator.run;
 
-import io.tsmigrator.ExitCodes;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tsmigrator.config.Secrets;
 import io.tsmigrator.doctor.Diagnosis;
 import io.tsmigrator.doctor.Doctor;
@@ -62,38 +63,31 @@ public final class DoctorCommand {
     }
 
     private void printJson(Diagnosis d) {
-        StringBuilder sb = new StringBuilder("{\"verdict\":").append(Json.quote(d.verdict().label()))
-                .append(",\"counts\":{\"fail\":").append(d.count(Verdict.FAIL)).append(",\"warn\":").append(d.count(Verdict.WARN))
-                .append(",\"ok\":").append(d.count(Verdict.OK)).append("},\"checks\":[");
-        for (int i = 0; i < d.findings().size(); i++) {
-            Finding f = d.findings().get(i);
-            sb.append(i == 0 ? "" : ",").append("{\"check\":").append(Json.quote(f.check()))
-                    .append(",\"verdict\":").append(Json.quote(f.verdict().label()))
-                    .append(",\"value\":").append(Json.quote(Secrets.scrub(f.value())))
-                    .append(",\"advice\":").append(Json.quote(Secrets.scrub(f.advice()))).append('}');
+        ObjectNode json = JsonOutput.object().put("verdict", d.verdict().label());
+        json.putObject("counts").put("fail", d.count(Verdict.FAIL)).put("warn", d.count(Verdict.WARN)).put("ok", d.count(Verdict.OK));
+        ArrayNode checks = json.putArray("checks");
+        for (Finding f : d.findings()) {
+            checks.addObject().put("check", f.check()).put("verdict", f.verdict().label())
+                    .put("value", Secrets.scrub(f.value())).put("advice", Secrets.scrub(f.advice()));
         }
-        sb.append("],\"recommendation\":");
         Diagnosis.Advice a = d.advice();
         if (a == null) {
-            sb.append("null");
+            json.putNull("recommendation");
         } else {
-            sb.append("{\"chunkSize\":").append(Json.quote(a.chunkSize()))
-                    .append(",\"estimatedSeconds\":").append(round(a.estimatedSeconds()))
-                    .append(",\"targetSeconds\":").append(round(a.targetSeconds()))
-                    .append(",\"target\":").append(Json.quote(a.target()))
-                    .append(",\"limit\":").append(a.limit() == null ? "null" : Json.quote(a.limit()))
-                    .append(",\"limitSeconds\":").append(round(a.limitSeconds()))
-                    .append(",\"configuredChunkSize\":").append(Json.quote(a.configuredChunkSize()))
-                    .append(",\"configuredEstimatedSeconds\":").append(round(a.configuredEstimatedSeconds()))
-                    .append(",\"rowsPerChunk\":").append(a.rowsPerChunk())
-                    .append(",\"sample\":{\"ship\":").append(Json.quote(a.sampleShip()))
-                    .append(",\"from\":").append(Json.quote(a.sampleFrom()))
-                    .append(",\"to\":").append(Json.quote(a.sampleTo()))
-                    .append(",\"narrowRows\":").append(a.sampleRows())
-                    .append(",\"seconds\":").append(round(a.sampleSeconds()))
-                    .append(",\"rowsPerSecond\":").append(a.rowsPerSecond()).append("}}");
+            ObjectNode r = json.putObject("recommendation").put("chunkSize", a.chunkSize())
+                    .put("estimatedSeconds", JsonOutput.decimal(a.estimatedSeconds(), 3))
+                    .put("targetSeconds", JsonOutput.decimal(a.targetSeconds(), 3))
+                    .put("target", a.target())
+                    .put("limit", a.limit())
+                    .put("limitSeconds", JsonOutput.decimal(a.limitSeconds(), 3))
+                    .put("configuredChunkSize", a.configuredChunkSize())
+                    .put("configuredEstimatedSeconds", JsonOutput.decimal(a.configuredEstimatedSeconds(), 3))
+                    .put("rowsPerChunk", a.rowsPerChunk());
+            r.putObject("sample").put("ship", a.sampleShip()).put("from", a.sampleFrom()).put("to", a.sampleTo())
+                    .put("narrowRows", a.sampleRows()).put("seconds", JsonOutput.decimal(a.sampleSeconds(), 3))
+                    .put("rowsPerSecond", a.rowsPerSecond());
         }
-        out.println(sb.append('}'));
+        JsonOutput.print(out, json);
     }
 
     private static String round(double v) {

@@ -55,7 +55,7 @@ public final class Environment implements AutoCloseable {
         EmbeddedDatabase embedded = null;
         if (!settings.hasSourceUrl()) {
             LOG.info("{} is empty: starting an embedded PostgreSQL with a demo fleet of {} ships x {} channels x {} h at 1 Hz",
-                    Settings.SOURCE_URL, settings.demoShips(), DemoFleet.CHANNELS, settings.demoHours());
+                    Settings.SOURCE_URL, DemoFleet.SHIPS, DemoFleet.CHANNELS, DemoFleet.HOURS);
             embedded = EmbeddedDatabase.start();
             settings = settings.with(Map.of(Settings.SOURCE_URL, embedded.jdbcUrl(), Settings.SOURCE_USERNAME, EmbeddedDatabase.USER,
                     Settings.SOURCE_PASSWORD, ""));
@@ -81,7 +81,7 @@ public final class Environment implements AutoCloseable {
             }
             pools = new Pools(settings);
             if (embedded != null) {
-                long rows = DemoFleet.create(pools.control(), settings.demoShips(), settings.demoHours());
+                long rows = DemoFleet.create(pools.control(), DemoFleet.SHIPS, DemoFleet.HOURS);
                 LOG.info("demo fleet ready: {} narrow rows in tenant.tbl_data_timeseries", rows);
             }
         } catch (RuntimeException | SQLException e) {

@@ -1,6 +1,5 @@
 package io.tsmigrator.run;
 
-import io.tsmigrator.ExitCodes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

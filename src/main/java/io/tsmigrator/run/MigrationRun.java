@@ -1,6 +1,9 @@
 package io.tsmigrator.run;
 
-import io.tsmigrator.ExitCodes;
+import io.tsmigrator.capture.CaptureUnavailableException;
+import io.tsmigrator.capture.CapturedChanges;
+import io.tsmigrator.capture.ChangeCapture;
+import io.tsmigrator.config.InvalidSettingException;
 import io.tsmigrator.config.Settings;
 import io.tsmigrator.db.BackgroundWork;
 import io.tsmigrator.db.Pools;
@@ -9,6 +12,7 @@ import io.tsmigrator.deadletter.DeadLetterSelection;
 import io.tsmigrator.ledger.ChunkLedger;
 import io.tsmigrator.ledger.ControlSchema;
 import io.tsmigrator.ledger.Requeue;
+import io.tsmigrator.plan.ChangeMarks;
 import io.tsmigrator.plan.RunScope;
 import io.tsmigrator.replay.ReplayQueue;
 import io.tsmigrator.replay.ReplayRequest;
@@ -18,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.time.Duration;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
 
@@ -38,17 +42,20 @@ public final class MigrationRun {
     private final GracefulShutdown shutdown;
     private final ReplayRequest replay;
     private final boolean json;
+    private final boolean follow;
 
     /**
      * @param replay what to replay, or null for a plain run
      * @param json whether a replay prints its outcome as JSON
+     * @param follow whether the run keeps the wide table current until it is stopped ({@code run --follow})
      */
-    public MigrationRun(Environment env, PrintStream out, GracefulShutdown shutdown, ReplayRequest replay, boolean json) {
+    public MigrationRun(Environment env, PrintStream out, GracefulShutdown shutdown, ReplayRequest replay, boolean json, boolean follow) {
         this.env = env;
         this.out = out;
         this.shutdown = shutdown;
         this.replay = replay;
         this.json = json;
+        this.follow = follow;
     }
 
     /** Runs with {@code camel}'s routes, whose loading the caller started before opening the databases. */
@@ -95,11 +102,12 @@ public final class MigrationRun {
             scope = RunScope.replay(ReplayScope.ships(replayed, replay.windows()), owner);
             replayQueue = new ReplayQueue(requeue, owner, settings.chunkSize(), replayed, replay.windows());
         }
-        LOG.info("{} {} ships, {} channels from {} to {} in {} chunks, {} at a time", replay == null ? "migrating" : "replaying",
+        LOG.info("{} {} ships, {} channels from {} to {} in {} chunks, {} at a time", replay != null ? "replaying" : follow ? "following" : "migrating",
                 scope.ships().size(), source.channels().size(), source.table().table(), source.wide().table(), settings.chunkSize(),
                 settings.parallelism());
 
-        RunWiring wiring = new RunWiring(settings, pools, schema, source, ledger, scope, replayQueue, owner);
+        ChangeMarks changes = replay == null ? captureChanges(settings, pools, source) : ChangeMarks.NONE;
+        RunWiring wiring = new RunWiring(settings, pools, schema, source, ledger, scope, replayQueue, owner, follow, changes);
         // The target's DDL goes on while Camel builds the routes, which wait for it before any starts.
         BackgroundWork<Void> target = BackgroundWork.start("preparing the target", () -> {
             // before the wide table: both may create a schema, and two concurrent CREATE SCHEMA IF NOT EXISTS of one name can collide
@@ -124,21 +132,31 @@ public final class MigrationRun {
         target.await();
 
         pools.closeChunkPools();
-        return new RunOutcome(ledger, requeue, schema, out).settle(owner, scope, wiring.completions(), replay, json, letters, replayed);
+        int code = new RunOutcome(ledger, requeue, schema, out).settle(owner, scope, wiring.completions(), replay, json, letters, replayed);
+        // work left when a follow run is stopped is normal: the next run goes on with it
+        return follow && code != ExitCodes.INVALID_CONFIGURATION ? ExitCodes.OK : code;
     }
 
     /**
-     * A lost connection after this long is taken for a limit on how long work may run: a share
-     * ({@code migrator.split-after}) of the shortest timeout the migrator knows of.
+     * Installs change capture on the source before the first planning pass, so that every change
+     * made after a window is read is marked. A source that refuses triggers stops a follow run (it
+     * would drift from the source unseen); a batch run warns and goes on without.
      */
-    static Duration splitAfter(Settings settings) {
-        Duration shortest = settings.poolMaxLifetime();
-        for (Duration limit : List.of(settings.statementTimeout(), settings.idleInTransactionTimeout())) {
-            if (!limit.isZero() && limit.compareTo(shortest) < 0) {
-                shortest = limit;
-            }
+    private ChangeMarks captureChanges(Settings settings, Pools pools, SourceSide source) throws SQLException {
+        if (!settings.capturesChanges()) {
+            return ChangeMarks.NONE;
         }
-        return Duration.ofMillis((long) (shortest.toMillis() * settings.splitAfter()));
+        ChangeCapture capture = ChangeCapture.of(pools.read(), source.table(), settings);
+        try {
+            capture.install();
+            return new CapturedChanges(capture);
+        } catch (CaptureUnavailableException e) {
+            if (follow) {
+                throw new InvalidSettingException(e.getMessage());
+            }
+            LOG.warn("{}", e.getMessage());
+            return ChangeMarks.NONE;
+        }
     }
 
     private static String ownerId() {

@@ -1,6 +1,7 @@
 package io.tsmigrator.run;
 
-import io.tsmigrator.ExitCodes;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tsmigrator.config.Settings;
 import io.tsmigrator.plan.PlanPreview;
 import io.tsmigrator.plan.RunScope;
@@ -54,16 +55,16 @@ public final class PlanCommand {
     }
 
     private void printJson(List<PlanPreview.ShipPlan> plans, Settings settings) {
-        StringBuilder sb = new StringBuilder("{\"chunkSize\":\"").append(settings.chunkSize()).append("\",\"ships\":[");
-        for (int i = 0; i < plans.size(); i++) {
-            PlanPreview.ShipPlan p = plans.get(i);
-            sb.append(i == 0 ? "" : ",").append("{\"ship\":").append(Json.quote(p.ship()))
-                    .append(",\"from\":").append(p.first() == null ? "null" : Json.quote(p.first().toString()))
-                    .append(",\"to\":").append(p.last() == null ? "null" : Json.quote(p.last().toString()))
-                    .append(",\"chunks\":").append(p.chunks())
-                    .append(",\"estimatedRows\":").append(p.estimatedRows()).append('}');
+        ObjectNode json = JsonOutput.object().put("chunkSize", settings.chunkSize().toString());
+        ArrayNode ships = json.putArray("ships");
+        for (PlanPreview.ShipPlan p : plans) {
+            ships.addObject().put("ship", p.ship())
+                    .put("from", p.first() == null ? null : p.first().toString())
+                    .put("to", p.last() == null ? null : p.last().toString())
+                    .put("chunks", p.chunks())
+                    .put("estimatedRows", p.estimatedRows());
         }
-        out.println(sb.append("]}"));
+        JsonOutput.print(out, json);
     }
 
 }

@@ -1,5 +1,7 @@
 package io.tsmigrator.run;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tsmigrator.deadletter.DeadLetter;
 import io.tsmigrator.replay.ImportedWindow;
 
@@ -48,17 +50,16 @@ final class ReplaySummary {
     }
 
     private void print(List<DeadLetter> letters, List<ImportedWindow> windows, long unfinished, long failed, String message) {
-        StringBuilder sb = new StringBuilder("{\"replayed\":[");
-        for (int i = 0; i < letters.size(); i++) {
-            DeadLetter l = letters.get(i);
-            sb.append(i == 0 ? "" : ",").append("{\"id\":").append(l.id()).append(",\"ship\":").append(Json.quote(l.ship()))
-                    .append(",\"window\":").append(Json.quote(l.window())).append(",\"sqlState\":")
-                    .append(l.sqlState() == null ? "null" : Json.quote(l.sqlState())).append(",\"outcome\":").append(Json.quote(l.replayOutcome())).append('}');
+        ObjectNode json = JsonOutput.object();
+        ArrayNode replayed = json.putArray("replayed");
+        for (DeadLetter l : letters) {
+            replayed.addObject().put("id", l.id()).put("ship", l.ship()).put("window", l.window())
+                    .put("sqlState", l.sqlState()).put("outcome", l.replayOutcome());
         }
-        sb.append(String.format(Locale.ROOT, "],\"importedWindows\":%d,\"unfinishedChunks\":%d,\"failedChunks\":%d", windows.size(), unfinished, failed));
+        json.put("importedWindows", windows.size()).put("unfinishedChunks", unfinished).put("failedChunks", failed);
         if (message != null) {
-            sb.append(",\"message\":").append(Json.quote(message));
+            json.put("message", message);
         }
-        out.println(sb.append('}'));
+        JsonOutput.print(out, json);
     }
 }

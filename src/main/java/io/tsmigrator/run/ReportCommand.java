@@ -1,6 +1,7 @@
 package io.tsmigrator.run;
 
-import io.tsmigrator.ExitCodes;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tsmigrator.config.Settings;
 import io.tsmigrator.deadletter.DeadLetter;
 import io.tsmigrator.ledger.ControlSchema;
@@ -81,41 +82,31 @@ public final class ReportCommand {
     }
 
     private void printJson(LedgerReport.Report r) {
-        StringBuilder sb = new StringBuilder("{\"job\":").append(Json.quote(r.job())).append(",\"ships\":[");
-        for (int i = 0; i < r.ships().size(); i++) {
-            LedgerReport.ShipStatus s = r.ships().get(i);
-            sb.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
-                    "{\"ship\":%s,\"chunks\":%d,\"done\":%d,\"failed\":%d,\"pending\":%d,\"running\":%d,\"splits\":%d,\"retries\":%d,"
-                            + "\"progress\":%.1f,\"narrowRows\":%d,\"wideRows\":%d}", Json.quote(s.ship()), s.chunks(), s.done(), s.failed(),
-                    s.pending(), s.running(), s.splits(), s.retries(), s.progress(), s.narrowRows(), s.wideRows()));
+        ObjectNode json = JsonOutput.object().put("job", r.job());
+        ArrayNode ships = json.putArray("ships");
+        for (LedgerReport.ShipStatus s : r.ships()) {
+            ships.addObject().put("ship", s.ship()).put("chunks", s.chunks()).put("done", s.done()).put("failed", s.failed())
+                    .put("pending", s.pending()).put("running", s.running()).put("splits", s.splits()).put("retries", s.retries())
+                    .put("progress", JsonOutput.fixed(s.progress(), 1)).put("narrowRows", s.narrowRows()).put("wideRows", s.wideRows());
         }
         LedgerReport.Durations d = r.durations();
-        sb.append(String.format(Locale.ROOT, "],\"durationsMs\":{\"done\":%d,\"min\":%d,\"median\":%.1f,\"mean\":%.1f,\"max\":%d}",
-                d.done(), d.minMillis(), d.medianMillis(), d.meanMillis(), d.maxMillis()));
-        sb.append(",\"deadLetters\":{\"open\":").append(r.openDeadLetters()).append(",\"all\":").append(r.deadLetters()).append(",\"replayed\":{");
-        String[] separator = {""};
-        r.replayOutcomes().forEach((outcome, n) -> {
-            sb.append(separator[0]).append(Json.quote(outcome)).append(':').append(n);
-            separator[0] = ",";
-        });
-        sb.append("},\"latest\":[");
-        for (int i = 0; i < r.latestDeadLetters().size(); i++) {
-            DeadLetter l = r.latestDeadLetters().get(i);
-            sb.append(i == 0 ? "" : ",").append("{\"id\":").append(l.id()).append(",\"ship\":").append(Json.quote(l.ship()))
-                    .append(",\"window\":").append(Json.quote(l.window())).append(",\"sqlState\":").append(Json.quote(sqlState(l)))
-                    .append(",\"failedAt\":").append(Json.quote(failedAt(l))).append(",\"replay\":")
-                    .append(l.replayOutcome() == null ? "null" : Json.quote(l.replayOutcome())).append('}');
+        json.putObject("durationsMs").put("done", d.done()).put("min", d.minMillis()).put("median", JsonOutput.fixed(d.medianMillis(), 1))
+                .put("mean", JsonOutput.fixed(d.meanMillis(), 1)).put("max", d.maxMillis());
+        ObjectNode deadLetters = json.putObject("deadLetters").put("open", r.openDeadLetters()).put("all", r.deadLetters());
+        ObjectNode replayed = deadLetters.putObject("replayed");
+        r.replayOutcomes().forEach(replayed::put);
+        ArrayNode latest = deadLetters.putArray("latest");
+        for (DeadLetter l : r.latestDeadLetters()) {
+            latest.addObject().put("id", l.id()).put("ship", l.ship()).put("window", l.window()).put("sqlState", sqlState(l))
+                    .put("failedAt", failedAt(l)).put("replay", l.replayOutcome());
         }
-        sb.append("]}");
-        sb.append(",\"failures\":[");
-        for (int i = 0; i < r.failures().size(); i++) {
-            LedgerReport.FailureGroup f = r.failures().get(i);
-            sb.append(i == 0 ? "" : ",").append("{\"sqlState\":").append(Json.quote(f.sqlState())).append(",\"kind\":").append(Json.quote(f.kind()))
-                    .append(",\"count\":").append(f.count()).append(",\"error\":").append(Json.quote(f.error())).append('}');
+        ArrayNode failures = json.putArray("failures");
+        for (LedgerReport.FailureGroup f : r.failures()) {
+            failures.addObject().put("sqlState", f.sqlState()).put("kind", f.kind()).put("count", f.count()).put("error", f.error());
         }
-        sb.append("],\"fixedCutoff\":").append(r.cutoff().map(c -> String.format(Locale.ROOT,
-                "{\"count\":%d,\"total\":%d,\"seconds\":%.2f}", c.count(), c.total(), c.seconds())).orElse("null")).append('}');
-        out.println(sb);
+        r.cutoff().ifPresentOrElse(c -> json.putObject("fixedCutoff").put("count", c.count()).put("total", c.total())
+                .put("seconds", JsonOutput.fixed(c.seconds(), 2)), () -> json.putNull("fixedCutoff"));
+        JsonOutput.print(out, json);
     }
 
 }

@@ -25,15 +25,18 @@ public class RunControl {
     private final ShipCompletions completions;
     private final ChunkClaims claims;
     private final PlanPasses passes;
+    private final boolean follow;
     private final Runnable onFinished;
 
+    /** @param follow whether the run goes on when nothing is left to do (run --follow): only a stop ends it */
     public RunControl(ChunkLedger ledger, RunScope scope, ShipCompletions completions, ChunkClaims claims, PlanPasses passes,
-                      Runnable onFinished) {
+                      boolean follow, Runnable onFinished) {
         this.ledger = ledger;
         this.scope = scope;
         this.completions = completions;
         this.claims = claims;
         this.passes = passes;
+        this.follow = follow;
         this.onFinished = onFinished;
     }
 
@@ -54,7 +57,7 @@ public class RunControl {
     }
 
     public void finishIfIdle() throws SQLException {
-        if (claims.isStopping()) {
+        if (claims.isStopping() || follow) {
             return;
         }
         // an empty ledger means nothing before the plan is in it, and another process may be the one planning

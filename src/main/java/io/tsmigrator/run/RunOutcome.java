@@ -1,6 +1,5 @@
 package io.tsmigrator.run;
 
-import io.tsmigrator.ExitCodes;
 import io.tsmigrator.deadletter.DeadLetter;
 import io.tsmigrator.deadletter.DeadLetterSelection;
 import io.tsmigrator.ledger.ChunkLedger;

@@ -4,19 +4,27 @@ import io.tsmigrator.config.Settings;
 import io.tsmigrator.db.Pools;
 import io.tsmigrator.deadletter.DeadLetters;
 import io.tsmigrator.failure.ChunkSplitter;
+import io.tsmigrator.failure.ChunkTimeLimits;
 import io.tsmigrator.failure.FailureClassifier;
 import io.tsmigrator.ledger.ChunkLedger;
 import io.tsmigrator.ledger.ControlSchema;
 import io.tsmigrator.ledger.InFlightChunks;
 import io.tsmigrator.migrate.ChunkMigrator;
 import io.tsmigrator.ledger.PlanPassLog;
-import io.tsmigrator.plan.ChunkClaims;
 import io.tsmigrator.plan.PlanPasses;
+import io.tsmigrator.ledger.ProbedRanges;
+import io.tsmigrator.ledger.Remigrations;
+import io.tsmigrator.plan.ChangeMarks;
+import io.tsmigrator.plan.ChunkClaims;
+import io.tsmigrator.plan.FollowStatus;
+import io.tsmigrator.source.ReadingProbe;
 import io.tsmigrator.plan.ChunkPlanner;
 import io.tsmigrator.plan.RunScope;
 import io.tsmigrator.replay.ReplayQueue;
 import io.tsmigrator.report.ShipCompletions;
 import io.tsmigrator.report.ShipTally;
+
+import java.time.Duration;
 
 /**
  * Builds the objects of one run and names them for the routes ({@link #beans}). Everything a run
@@ -32,6 +40,8 @@ final class RunWiring {
     private final RunScope scope;
     private final ReplayQueue replayQueue;
     private final String owner;
+    private final boolean follow;
+    private final ChangeMarks changes;
     private final InFlightChunks inFlight = new InFlightChunks();
     private final ChunkClaims claims;
     private final DeadLetters deadLetters;
@@ -39,7 +49,7 @@ final class RunWiring {
     private final PlanPasses passes;
 
     RunWiring(Settings settings, Pools pools, ControlSchema schema, SourceSide source, ChunkLedger ledger, RunScope scope,
-              ReplayQueue replayQueue, String owner) {
+              ReplayQueue replayQueue, String owner, boolean follow, ChangeMarks changes) {
         this.settings = settings;
         this.pools = pools;
         this.schema = schema;
@@ -48,6 +58,8 @@ final class RunWiring {
         this.scope = scope;
         this.replayQueue = replayQueue;
         this.owner = owner;
+        this.follow = follow;
+        this.changes = changes;
         this.claims = new ChunkClaims(ledger, scope, owner, settings.lease(), settings.parallelism());
         this.deadLetters = new DeadLetters(ledger, schema, owner);
         this.completions = new ShipCompletions(pools.control(), ledger, schema);
@@ -69,9 +81,9 @@ final class RunWiring {
 
     /** @param stopWhenIdle what ends the run once no chunk is left */
     RunBeans beans(Runnable stopWhenIdle) {
-        FailureClassifier classifier = new FailureClassifier(MigrationRun.splitAfter(settings));
+        FailureClassifier classifier = new FailureClassifier(ChunkTimeLimits.of(settings).splitAfter());
         return new RunBeans()
-                .put("chunkPlanner", new ChunkPlanner(source.discovery(), ledger, scope, settings.chunkSize()))
+                .put("chunkPlanner", planner())
                 .put("chunkClaims", claims)
                 .put("chunkMigrator", new ChunkMigrator(pools.read(), pools.write(), source.table(), source.wide(), source.filter(),
                         ledger, classifier, owner, settings.lease(), settings.socketTimeout(), inFlight))
@@ -82,6 +94,17 @@ final class RunWiring {
                 .put("shipCompletions", completions)
                 .put("leaseKeeper", new LeaseKeeper(ledger, owner, settings.lease(), inFlight))
                 .put("planPasses", passes)
-                .put("runControl", new RunControl(ledger, scope, completions, claims, passes, stopWhenIdle));
+                .put("runControl", new RunControl(ledger, scope, completions, claims, passes, follow, stopWhenIdle));
     }
+
+    /** Follow mode plans settled windows at every pass and finds new ships, unless the ships were configured. */
+    private ChunkPlanner planner() {
+        Remigrations remigrations = new Remigrations(pools.control(), ledger, schema);
+        return new ChunkPlanner(source.discovery(), new ReadingProbe(pools.read(), source.table()), ledger,
+                new ProbedRanges(pools.control(), schema, ledger.job()), remigrations, changes, scope, settings.chunkSize(),
+                settings.ships().isEmpty(), follow ? settings.followSettle() : null, new FollowStatus(ledger, remigrations, LAG_LOG_EVERY));
+    }
+
+    /** How often follow mode logs its lag. */
+    private static final Duration LAG_LOG_EVERY = Duration.ofSeconds(30);
 }

@@ -1,6 +1,5 @@
 package io.tsmigrator.run;
 
-import io.tsmigrator.ExitCodes;
 import io.tsmigrator.config.Identifiers;
 import io.tsmigrator.config.InvalidSettingException;
 import io.tsmigrator.config.Settings;

@@ -117,6 +117,23 @@ class ChangeCaptureTest {
     }
 
     @Test
+    void twoControlSchemasCaptureOneTableEachWithItsOwnMarksEvenWithALongName() throws Exception {
+        TestDb db = source("timestamptz");
+        String longSchema = "migration_of_the_fleet_to_the_wide_table_phase_two_xx"; // 53 characters
+        ChangeCapture first = capture(db, "PT1H");
+        ChangeCapture second = new ChangeCapture(db.dataSource(), SourceTable.inspect(db.dataSource(), db.settings(Map.of())), longSchema,
+                java.time.Duration.ofHours(1));
+        first.install();
+        assertTrue(second.install().installed());
+
+        db.execute("INSERT INTO " + TABLE + " VALUES (1, 7, '2024-03-01 00:10+00', 1)");
+
+        assertEquals(6, db.count("SELECT count(*) FROM pg_trigger WHERE tgrelid = '" + TABLE + "'::regclass AND tgname LIKE 'tsmigrator_%'"));
+        assertEquals(Set.of("1@2024-03-01T00:00:00Z"), keys(first.marks(10)));
+        assertEquals(Set.of("1@2024-03-01T00:00:00Z"), keys(second.marks(10)));
+    }
+
+    @Test
     void marksAreReadOldestFirst() throws Exception {
         TestDb db = source("timestamptz");
         ChangeCapture capture = capture(db, "PT1H");

@@ -32,6 +32,30 @@ class SessionSettingsTest {
         }
     }
 
+    /**
+     * A write connection (autocommit off) hands out no transaction its set-up began: otherwise now()
+     * in its first chunk is the time the pool opened it, and a rollback of that first chunk would
+     * undo the session's settings with it.
+     */
+    @Test
+    void aWriteConnectionStartsWithoutATransactionAndKeepsItsSettingsThroughARollback() throws Exception {
+        TestDb db = new TestDb();
+        try (Pools pools = new Pools(settings(db, "PT10M", "PT2M"))) {
+            String pid;
+            try (Connection c = pools.write().getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+                rs.next();
+                pid = rs.getString(1);
+                c.rollback();
+            }
+            assertEquals(java.util.List.of(java.util.List.of("idle", "")),
+                    db.rows("SELECT state, coalesce(backend_xid::text, '') FROM pg_stat_activity WHERE pid = " + pid));
+            assertEquals(new Limits("10min", "2min", "UTC"), limits(pools.write()));
+            assertEquals("0", db.scalar("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'timeseries-migrator'"
+                    + " AND state = 'idle in transaction'").toString(), "pooled connections idle in a transaction");
+        }
+    }
+
     private record Limits(String statement, String idleInTransaction, String timeZone) {
     }
 

@@ -1,5 +1,7 @@
 package io.tsmigrator.doctor;
 
+import io.tsmigrator.failure.ChunkTimeLimits;
+import io.tsmigrator.failure.ChunkTimeLimits.Limit;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -9,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The chunk size rule: the largest usual size estimated under 25 % of the smallest limit, and never over a minute. */
+/** The chunk size rule: the largest usual size estimated under 25 % of the smallest limit (strictly: a chunk at the target would end on the run's split point), and never over a minute. */
 class ChunkSizeAdvisorTest {
 
     private static final Duration HOUR = Duration.ofHours(1);
@@ -17,7 +19,7 @@ class ChunkSizeAdvisorTest {
 
     @Test
     void theLargestSizeUnderAQuarterOfTheSmallestLimit() {
-        List<Limit> limits = List.of(new Limit("migrator.pool.max-lifetime", Duration.ofMinutes(25)), new Limit("statement_timeout (ALTER ROLE)", Duration.ofSeconds(5)));
+        ChunkTimeLimits limits = limits(new Limit("migrator.pool.max-lifetime", Duration.ofMinutes(25)), new Limit("statement_timeout (ALTER ROLE)", Duration.ofSeconds(5)));
 
         // 1 M rows per hour at 1 M rows/s: an hour takes 1 s (under 1.25 s), two hours 2 s
         ChunkSizeAdvisor.Recommendation r = ChunkSizeAdvisor.advise(1_000_000, HOUR, 1_000_000, limits, MINUTE);
@@ -31,7 +33,7 @@ class ChunkSizeAdvisorTest {
 
     @Test
     void neverMoreThanAMinuteOfWorkPerChunk() {
-        List<Limit> limits = List.of(new Limit("migrator.pool.max-lifetime", Duration.ofMinutes(25)));
+        ChunkTimeLimits limits = limits(new Limit("migrator.pool.max-lifetime", Duration.ofMinutes(25)));
 
         // 10 M rows per hour at 1 M rows/s: 10 s per hour of data; a minute allows 6 hours
         ChunkSizeAdvisor.Recommendation r = ChunkSizeAdvisor.advise(100_000_000, HOUR, 1_000_000, limits, MINUTE);
@@ -44,7 +46,7 @@ class ChunkSizeAdvisorTest {
 
     @Test
     void aConfiguredSizeOverTheLimitIsAWarningWithTheRecommendation() {
-        List<Limit> limits = List.of(new Limit("statement_timeout (ALTER DATABASE)", Duration.ofSeconds(5)));
+        ChunkTimeLimits limits = limits(new Limit("statement_timeout (ALTER DATABASE)", Duration.ofSeconds(5)));
 
         ChunkSizeAdvisor.Recommendation r = ChunkSizeAdvisor.advise(10_000_000, HOUR, 1_000_000, limits, MINUTE);
         Finding f = ChunkSizeAdvisor.finding(r);
@@ -57,7 +59,7 @@ class ChunkSizeAdvisorTest {
 
     @Test
     void noSizeSmallerThanTheMinimumAndAFailWhenEvenThatExceedsTheLimit() {
-        List<Limit> limits = List.of(new Limit("statement_timeout (ALTER DATABASE)", Duration.ofSeconds(5)));
+        ChunkTimeLimits limits = limits(new Limit("statement_timeout (ALTER DATABASE)", Duration.ofSeconds(5)));
 
         ChunkSizeAdvisor.Recommendation tight = ChunkSizeAdvisor.advise(200_000_000, HOUR, 1_000_000, limits, MINUTE);
         ChunkSizeAdvisor.Recommendation impossible = ChunkSizeAdvisor.advise(1_000_000_000, HOUR, 1_000_000, limits, MINUTE);
@@ -67,5 +69,9 @@ class ChunkSizeAdvisorTest {
         assertEquals(MINUTE, impossible.chunkSize());
         assertFalse(impossible.withinLimit(), "a minute of data takes 16.7 s, over 5 s");
         assertEquals(Verdict.FAIL, ChunkSizeAdvisor.finding(impossible).verdict());
+    }
+
+    private static ChunkTimeLimits limits(Limit... limits) {
+        return new ChunkTimeLimits(List.of(limits));
     }
 }

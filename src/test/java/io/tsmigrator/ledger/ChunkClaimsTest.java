@@ -121,4 +121,31 @@ class ChunkClaimsTest {
         assertEquals(List.of("a"), ledger.finishedShips(List.of("a", "b")));
         assertFalse(ledger.anyUnfinished(List.of("a"), RunScope.EARLIEST, RunScope.LATEST, null));
     }
+
+    @Test
+    void plannedWindowsAreStoredExactlyWhateverTheirLengthsAndGaps() throws Exception {
+        TestDb db = new TestDb();
+        ControlSchema schema = new ControlSchema("migrator");
+        schema.create(db.dataSource());
+        ChunkLedger ledger = new ChunkLedger(db.dataSource(), schema, "job");
+        // a clipped head, two whole windows, a gap, a clipped tail; a second ship with the same calendar
+        List<Instant[]> windows = List.of(
+                new Instant[] {Instant.parse("2024-01-01T00:00:00.000123Z"), Instant.parse("2024-01-01T01:00:00Z")},
+                new Instant[] {Instant.parse("2024-01-01T01:00:00Z"), Instant.parse("2024-01-01T02:00:00Z")},
+                new Instant[] {Instant.parse("2024-01-01T02:00:00Z"), Instant.parse("2024-01-01T03:00:00Z")},
+                new Instant[] {Instant.parse("2024-01-01T05:00:00Z"), Instant.parse("2024-01-01T05:30:00.000001Z")});
+        Map<String, List<Instant[]>> plan = new LinkedHashMap<>();
+        plan.put("a", windows);
+        plan.put("b", windows);
+        assertEquals(Map.of("a", 4, "b", 4), ledger.plan(plan));
+
+        List<String> expected = new ArrayList<>();
+        for (String ship : List.of("a", "b")) {
+            windows.forEach(w -> expected.add(ship + " " + w[0] + " " + w[1]));
+        }
+        List<String> stored = db.rows("SELECT ship_id, window_start, window_end FROM migrator.chunk ORDER BY ship_id, window_start").stream()
+                .map(r -> r.get(0) + " " + ((java.sql.Timestamp) r.get(1)).toInstant() + " " + ((java.sql.Timestamp) r.get(2)).toInstant())
+                .toList();
+        assertEquals(expected, stored);
+    }
 }

@@ -1,4 +1,4 @@
-package io.tsmigrator;
+package io.tsmigrator.run;
 
 /** Exit codes of every command; scripts rely on them, the README lists them. */
 public final class ExitCodes {
