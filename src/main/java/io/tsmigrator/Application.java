@@ -35,8 +35,9 @@ public final class Application {
               plan   show what run would migrate (ships, ranges, chunks, estimated rows); writes nothing
               report progress, durations, retries, splits and failures of the job, from its ledger
               verify compare source and wide table window by window (rows, cells and values, by a digest
-                     computed on each side); exit 0 when all match, 1 when any differs. --requeue puts
-                     the windows that differ back to PENDING, for the next run (or a running run --follow)
+                     computed on each side) and look for readings between windows; exit 0 when all match,
+                     1 otherwise. --requeue puts the windows that differ back to PENDING and plans windows
+                     over such readings, for the next run (or a running run --follow)
               replay run dead-lettered chunks again, through the same pipeline; dead letters are kept,
                      marked replayed with the outcome. Filters: --ship=ID[,ID] --sql-state=57014
                      --since=2024-01-31T00:00:00Z --id=N[,N]; --csv=FILE queues the windows of a CSV

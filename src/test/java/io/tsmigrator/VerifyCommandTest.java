@@ -73,6 +73,39 @@ class VerifyCommandTest {
         assertTrue(after.out().contains(windows + " windows checked, 0 differ"), after.out());
     }
 
+    /**
+     * A late reading in a hole of a ship's history where no window is planned (a planner that plans
+     * only where readings are leaves such holes; here the hole's empty windows are taken out of the
+     * ledger): verify says so, and --requeue plans windows there that the next run migrates.
+     */
+    @Test
+    void findsReadingsInAHoleWithoutWindowsAndRequeuePlansIt() {
+        TestDb db = new TestDb();
+        Fleet.create(db, NARROW, List.of(1, 2, 3), CHANNELS, 4); // ship 2 has no readings from 01:00 to 03:30
+        assertEquals(0, Cli.run(db.runArgs("--migrator.chunk-size=PT30M")).exitCode());
+        db.execute("DELETE FROM migrator.chunk WHERE ship_id = '2' AND rows_read = 0 AND window_start >= '2024-03-01T01:00:00Z'"
+                        + " AND window_end <= '2024-03-01T03:30:00Z'",
+                "INSERT INTO " + NARROW + " VALUES (2, 8, '2024-03-01T02:17:00Z', 17.25)");
+        assertEquals(0, db.count("SELECT count(*) FROM migrator.chunk WHERE ship_id = '2' AND window_start < '2024-03-01T03:00:00Z'"
+                + " AND window_end > '2024-03-01T01:30:00Z'"), "no window left in the hole");
+
+        Cli found = Cli.run(db.commandArgs("verify"));
+        Cli requeue = Cli.run(db.commandArgs("verify", "--requeue"));
+        Cli rerun = Cli.run(db.runArgs("--migrator.chunk-size=PT30M"));
+        Cli after = Cli.run(db.commandArgs("verify"));
+        System.out.print(requeue.out());
+
+        assertEquals(1, found.exitCode(), found.toString());
+        assertTrue(found.out().lines().anyMatch(l -> l.startsWith("2 ") && l.contains("2024-03-01T01:00:00Z") && l.strip().endsWith("no window")),
+                found.out());
+        assertTrue(found.out().contains("0 differ; 1 gaps between windows hold readings no window covers"), found.out());
+        assertEquals(1, requeue.exitCode(), requeue.toString());
+        assertTrue(requeue.out().lines().anyMatch(l -> l.matches("0 windows requeued as PENDING, [1-9]\\d* planned in the gaps: .*")), requeue.out());
+        assertEquals(0, rerun.exitCode(), rerun.toString());
+        SqlPivot.assertWideEqualsPivot(db, NARROW, WIDE, SqlPivot.ids(CHANNELS), SqlPivot.prefixed(CHANNELS));
+        assertEquals(0, after.exitCode(), after.toString());
+    }
+
     @Test
     void requeueIsAnOptionOfVerifyOnly() {
         TestDb db = new TestDb();

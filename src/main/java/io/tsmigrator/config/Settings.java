@@ -58,6 +58,12 @@ public final class Settings {
     public static final String POOL_CONNECTION_TIMEOUT = "migrator.pool.connection-timeout";
     public static final String FOLLOW_CAPTURE = "migrator.follow.capture";
     public static final String ROUTES = "migrator.routes";
+    public static final String PROGRESS_INTERVAL = "migrator.progress-interval";
+    public static final String HTTP_TOKEN = "migrator.http.token";
+    public static final String MAX_REPLICA_LAG = "migrator.throttle.max-replica-lag";
+    /** Camel's own keys for its embedded HTTP server; the migrator reads them to decide whether to serve. */
+    public static final String SERVER_PORT = "camel.server.port";
+    public static final String SERVER_HOST = "camel.server.host";
 
     /**
      * Built-in defaults, written once: in {@code config/application.properties}, whose copy in the
@@ -135,6 +141,9 @@ public final class Settings {
         poolKeepaliveTime();
         poolConnectionTimeout();
         capturesChanges();
+        progressInterval();
+        maxReplicaLag();
+        serverPort();
     }
 
     // ---- connections -------------------------------------------------------------------------
@@ -171,7 +180,7 @@ public final class Settings {
     /** Passwords of this process, so that any text leaving it can be scrubbed of them. */
     public List<String> secrets() {
         List<String> secrets = new ArrayList<>();
-        for (String key : List.of(SOURCE_PASSWORD, TARGET_PASSWORD)) {
+        for (String key : List.of(SOURCE_PASSWORD, TARGET_PASSWORD, HTTP_TOKEN)) {
             if (!raw(key).isEmpty()) {
                 secrets.add(raw(key));
             }
@@ -391,6 +400,32 @@ public final class Settings {
         return Path.of(raw(ROUTES));
     }
 
+    // ---- operating a run ---------------------------------------------------------------------
+
+    public Duration progressInterval() {
+        return positiveDuration(PROGRESS_INTERVAL);
+    }
+
+    /** The bearer token the control endpoints require; empty: the controls are disabled. */
+    public String httpToken() {
+        return raw(HTTP_TOKEN);
+    }
+
+    /** Claims pause while a replica of the source lags more than this; null: not watched. */
+    public Duration maxReplicaLag() {
+        return raw(MAX_REPLICA_LAG).isEmpty() ? null : positiveDuration(MAX_REPLICA_LAG);
+    }
+
+    /** The port of the status page, API, health and metrics; -1 when {@code camel.server.port} is not set (no HTTP server). */
+    public int serverPort() {
+        return raw(SERVER_PORT).isEmpty() ? -1 : intBetween(SERVER_PORT, 1, 65535);
+    }
+
+    /** Whether this process serves HTTP: only when a port is given. */
+    public boolean serves() {
+        return serverPort() > 0;
+    }
+
     /**
      * Values the YAML routes need in a form Camel takes directly (milliseconds, redelivery counts).
      * They are derived, not settable: the documented settings above stay the single source.
@@ -398,7 +433,7 @@ public final class Settings {
     public Properties camelProperties() {
         Properties p = new Properties();
         values.forEach((k, v) -> {
-            if (!k.endsWith(".password")) {
+            if (!k.endsWith(".password") && !k.equals(HTTP_TOKEN)) {
                 p.setProperty(k, v);
             }
         });
@@ -413,7 +448,32 @@ public final class Settings {
         // queue's consumers to look, one queue after the other and with no way to wake them, so this
         // is the tail of every run; ~500 wake-ups a second of an idle consumer cost a fraction of 1 % of a core.
         p.setProperty("migrator.derived.consumer-poll-ms", "2");
+        p.setProperty("migrator.derived.progress-interval-ms", String.valueOf(progressInterval().toMillis()));
+        if (serves()) {
+            httpServer(p);
+        }
         return p;
+    }
+
+    /**
+     * One port for everything: the status page and API on camel-main's HTTP server, health and
+     * metrics on its management server sharing that port (platform-http-main reuses the server
+     * when the ports are equal). Bound to the loopback interface unless camel.server.host says
+     * otherwise: the controls change a production migration.
+     */
+    private void httpServer(Properties p) {
+        String host = raw(SERVER_HOST).isEmpty() ? "127.0.0.1" : raw(SERVER_HOST);
+        String port = String.valueOf(serverPort());
+        p.setProperty("camel.server.enabled", "true");
+        p.setProperty(SERVER_HOST, host);
+        p.setProperty(SERVER_PORT, port);
+        p.setProperty("camel.management.enabled", "true");
+        p.setProperty("camel.management.host", host);
+        p.setProperty("camel.management.port", port);
+        p.setProperty("camel.management.healthCheckEnabled", "true");
+        p.setProperty("camel.management.metricsEnabled", "true");
+        p.setProperty("camel.management.infoEnabled", "false");
+        p.setProperty("camel.metrics.enabled", "true");
     }
 
     // ---- parsing helpers ---------------------------------------------------------------------

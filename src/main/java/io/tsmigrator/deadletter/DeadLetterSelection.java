@@ -70,6 +70,11 @@ public class DeadLetterSelection {
         return query("SELECT " + COLUMNS + " FROM " + table + " WHERE job = ? AND id = ANY (?) ORDER BY id", List.of(job, ids.toArray(new Long[0])));
     }
 
+    /** The {@code limit} most recent open dead letters, newest first. */
+    public List<DeadLetter> latestOpen(int limit) throws SQLException {
+        return query("SELECT " + COLUMNS + " FROM " + table + " WHERE job = ? AND replayed_at IS NULL ORDER BY id DESC LIMIT ?", List.of(job, limit));
+    }
+
     /** The {@code limit} most recent dead letters, replayed or not, newest first. */
     public List<DeadLetter> latest(int limit) throws SQLException {
         return query("SELECT " + COLUMNS + " FROM " + table + " WHERE job = ? ORDER BY id DESC LIMIT ?", List.of(job, limit));

@@ -11,7 +11,8 @@ import java.sql.Statement;
 
 /**
  * The migrator's own tables in the target database: the chunk ledger, failures, dead letters,
- * per-ship completions, the planning passes and Quartz's cluster tables. Created idempotently under an advisory lock, so
+ * per-ship completions, the operators' controls, the worker registry, the planning passes and
+ * Quartz's cluster tables. Created idempotently under an advisory lock, so
  * several processes may start at once.
  */
 public final class ControlSchema {
@@ -136,6 +137,25 @@ public final class ControlSchema {
                         + " version bigint NOT NULL,"
                         + " accepted_at timestamptz NOT NULL DEFAULT now(),"
                         + " PRIMARY KEY (job, ship_id, window_start))");
+                // the progress figures and the throttle read the recently finished chunks through this
+                s.addBatch("CREATE INDEX IF NOT EXISTS chunk_finished_idx ON " + table("chunk") + " (job, finished_at) WHERE status = 'DONE'");
+                // operators' controls (pause, throttle), read by every process of the job
+                s.addBatch("CREATE TABLE IF NOT EXISTS " + table("control") + " ("
+                        + " job text PRIMARY KEY,"
+                        + " paused boolean NOT NULL DEFAULT false,"
+                        + " max_rows_per_second bigint CHECK (max_rows_per_second > 0),"
+                        + " max_lanes int CHECK (max_lanes > 0),"
+                        + " updated_at timestamptz NOT NULL DEFAULT now())");
+                // the processes working on a job, each heartbeating its row
+                s.addBatch("CREATE TABLE IF NOT EXISTS " + table("worker") + " ("
+                        + " id text PRIMARY KEY,"
+                        + " job text NOT NULL,"
+                        + " host text NOT NULL,"
+                        + " pid bigint NOT NULL,"
+                        + " started_at timestamptz NOT NULL,"
+                        + " last_seen timestamptz NOT NULL,"
+                        + " chunks_in_hand int NOT NULL DEFAULT 0,"
+                        + " rows_per_second double precision NOT NULL DEFAULT 0)");
                 // Who planned when (PlanPassLog): one process plans at a time, and a process that did
                 // not plan knows a pass has finished since it started.
                 s.addBatch("CREATE TABLE IF NOT EXISTS " + table(PlanPassLog.TABLE) + " ("

@@ -36,6 +36,7 @@ public class ChunkClaims {
     private final int perClaim;
     private volatile boolean stopping;
     private volatile boolean drained = true;
+    private volatile ClaimGate gate = ClaimGate.OPEN;
 
     /**
      * A claimed chunk waits under the lease of its claim (here, then in the chunk queue, which holds
@@ -68,6 +69,11 @@ public class ChunkClaims {
         return drained;
     }
 
+    /** The operators' controls (pause, throttle), asked before each claim. */
+    public void gateWith(ClaimGate gate) {
+        this.gate = gate;
+    }
+
     public Iterator<Chunk> claims() {
         drained = false;
         return new Iterator<>() {
@@ -75,13 +81,21 @@ public class ChunkClaims {
             private final List<String> ships = scope.ships();
             private int ship;
             private boolean claimedThisRound;
+            // a closed gate ends the pass for good: Camel's splitter asks again when it finishes, and
+            // a chunk claimed then would never be dispatched (it would wait for its lease to expire)
+            private boolean gateClosed;
 
             @Override
             public boolean hasNext() {
                 if (stopping) {
                     return false; // what is still in hand is handed back with the rest at the end
                 }
-                if (claimed.isEmpty() && !drained) {
+                if (claimed.isEmpty() && !drained && !gateClosed) {
+                    if (!gate.mayClaim()) {
+                        // not drained: chunks are left, the next planning pass asks the gate again
+                        gateClosed = true;
+                        return false;
+                    }
                     try {
                         fill();
                     } catch (SQLException e) {
@@ -107,9 +121,11 @@ public class ChunkClaims {
                         claimedThisRound = false;
                         ship = 0;
                     }
-                    List<Chunk> got = ledger.claim(ships.get(ship), scope.from(), scope.to(), scope.batch(), owner, lease, perClaim);
+                    // under a throttle one at a time, so that each claim is weighed
+                    int wanted = gate.oneAtATime() ? 1 : perClaim;
+                    List<Chunk> got = ledger.claim(ships.get(ship), scope.from(), scope.to(), scope.batch(), owner, lease, wanted);
                     claimed.addAll(got);
-                    if (got.size() < perClaim) {
+                    if (got.size() < wanted) {
                         ship++;
                     }
                     if (!got.isEmpty()) {

@@ -46,6 +46,12 @@ public class FollowStatus {
         return last;
     }
 
+    /** "2d 03:04:05" or "03:04:05": a lag of hours or years read at a glance, unlike PT13278H48M9S. */
+    static String readable(Duration d) {
+        String clock = String.format("%02d:%02d:%02d", d.toHoursPart(), d.toMinutesPart(), d.toSecondsPart());
+        return d.toDays() > 0 ? d.toDays() + "d " + clock : clock;
+    }
+
     /** Called after each planning pass; looks again when {@code every} has passed since the last look. */
     void passed(Instant now, List<String> ships, Map<String, Instant[]> probed) throws SQLException {
         if (lastLook != null && Duration.between(lastLook, now).compareTo(every) < 0) {
@@ -58,7 +64,7 @@ public class FollowStatus {
         last = lag;
         Map.Entry<String, Duration> worst = lag.worst();
         LOG.info("following {} ships: lag {}{}, {} changed windows waiting to be migrated again", ships.size(),
-                worst == null ? "unknown (nothing migrated yet)" : worst.getValue().withNanos(0),
+                worst == null ? "unknown (nothing migrated yet)" : readable(worst.getValue()),
                 worst == null ? "" : " at most (ship " + worst.getKey() + ")", lag.changedWindowsWaiting());
     }
 }

@@ -77,6 +77,11 @@ public final class CamelLifecycle {
         properties.setProperty(PLAN_STEP, replay ? "replay-dead-letters" : "plan-chunks");
         main.setOverrideProperties(properties);
         main.bind("quartz", quartz);
+        if (settings.serves()) {
+            // camel-micrometer-prometheus serves the registry it finds under this name
+            main.bind(Operations.METRICS_REGISTRY, new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                    io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT));
+        }
         return new CamelLifecycle(main, quartz, dataSource, BackgroundWork.start("loading the routes", () -> {
             try {
                 main.init();
@@ -85,6 +90,11 @@ public final class CamelLifecycle {
             }
             return null;
         }));
+    }
+
+    /** Camel's context, once the routes are loaded. */
+    CamelContext context() {
+        return main.getCamelContext();
     }
 
     /** Waits until the routes are loaded (a route file that cannot be read fails here). */
@@ -152,10 +162,12 @@ public final class CamelLifecycle {
     private static void configureRoutes(Main main, Settings settings) {
         Path dir = settings.routesDirectory();
         if (Files.isDirectory(dir)) {
-            main.configure().withRoutesIncludePattern("file:" + dir.toAbsolutePath() + "/*.yaml");
+            // the HTTP routes (status page, API) only where there is an HTTP server to serve them
+            main.configure().withRoutesIncludePattern("file:" + dir.toAbsolutePath() + "/*.yaml"
+                    + (settings.serves() ? ",file:" + dir.toAbsolutePath() + "/http/*.yaml" : ""));
         } else if (settings.raw(Settings.ROUTES).equals(Settings.DEFAULTS.get(Settings.ROUTES))) {
             LOG.info("no {} directory here; using the routes packaged in the jar", dir);
-            main.configure().withRoutesIncludePattern("classpath:routes/*.yaml");
+            main.configure().withRoutesIncludePattern("classpath:routes/*.yaml" + (settings.serves() ? ",classpath:routes/http/*.yaml" : ""));
         } else {
             throw InvalidSettingException.of(Settings.ROUTES, dir.toString(), "a directory holding the YAML routes");
         }

@@ -119,6 +119,7 @@ public final class MigrationRun {
         });
         try {
             camel.bind(wiring.beans(camel::stopWhenIdle), pools.control());
+            wiring.operations().attach(camel.context());
             camel.run(target, shutdown, () -> {
                 wiring.claims().stop();
                 wiring.passes().release();

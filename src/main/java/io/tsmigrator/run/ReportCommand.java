@@ -5,11 +5,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tsmigrator.config.Settings;
 import io.tsmigrator.deadletter.DeadLetter;
 import io.tsmigrator.ledger.ControlSchema;
+import io.tsmigrator.control.WorkerRegistry;
+import io.tsmigrator.observe.Progress;
+import io.tsmigrator.observe.ProgressLine;
+import io.tsmigrator.observe.ProgressQuery;
 import io.tsmigrator.report.LedgerReport;
 
 import java.io.PrintStream;
 import java.sql.SQLException;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Locale;
 
 /** {@code report}: a job's progress, durations, retries, splits and failures, from the ledger; reads only. */
@@ -33,10 +38,14 @@ public final class ReportCommand {
             out.println("no ledger in schema " + settings.controlSchema() + " of the target database yet: nothing has run");
             return ExitCodes.OK;
         }
+        // the same figures as the run's progress line
+        Progress progress = new ProgressQuery(env.pools().control(), new ControlSchema(settings.controlSchema()), settings.targetTable()).read();
         if (json) {
-            printJson(report);
+            printJson(report, progress);
         } else {
+            out.println("progress: " + ProgressLine.of(progress, null));
             printTable(report);
+            printWorkers(settings);
         }
         return ExitCodes.OK;
     }
@@ -73,6 +82,23 @@ public final class ReportCommand {
         r.cutoff().ifPresent(c -> out.println("fixed cutoff: " + c.describe()));
     }
 
+    /** The processes that worked on the job in the last day (the worker registry). */
+    private void printWorkers(Settings settings) {
+        List<WorkerRegistry.Worker> workers;
+        try {
+            workers = new WorkerRegistry(env.pools().control(), new ControlSchema(settings.controlSchema()), settings.targetTable(), "",
+                    settings.lease(), () -> 0).list();
+        } catch (SQLException e) {
+            // a ledger written before the registry existed
+            return;
+        }
+        out.println(workers.isEmpty() ? "workers: none seen in the last day" : "workers:");
+        for (WorkerRegistry.Worker w : workers) {
+            out.printf(Locale.ROOT, "  %-40s %-20s %-9s last seen %s, %d chunks in hand, %.0f rows/s%n", w.id(), w.host(),
+                    w.alive() ? "alive" : "not alive", w.lastSeen().truncatedTo(ChronoUnit.SECONDS), w.chunksInHand(), w.rowsPerSecond());
+        }
+    }
+
     private static String sqlState(DeadLetter l) {
         return l.sqlState() == null ? "-" : l.sqlState();
     }
@@ -81,8 +107,23 @@ public final class ReportCommand {
         return l.failedAt().truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
-    private void printJson(LedgerReport.Report r) {
+    private void printJson(LedgerReport.Report r, Progress p) {
         ObjectNode json = JsonOutput.object().put("job", r.job());
+        // the progress line's figures
+        ObjectNode progress = json.putObject("progress").put("chunksDone", p.done()).put("chunks", p.chunks()).put("narrowRows", p.narrowRows())
+                .put("rowsPerSecondLastMinute", JsonOutput.fixed(p.rowsPerSecondLastMinute(), 1))
+                .put("rowsPerSecondSinceStart", JsonOutput.fixed(p.rowsPerSecondSinceStart(), 1));
+        if (p.eta() == null) {
+            progress.putNull("eta");
+        } else {
+            progress.put("eta", p.eta().toSeconds());
+        }
+        progress.put("retries", p.retries()).put("splits", p.splits()).put("openDeadLetters", p.openDeadLetters());
+        if (p.lag() == null) {
+            progress.putNull("lag");
+        } else {
+            progress.put("lag", p.lag().toSeconds());
+        }
         ArrayNode ships = json.putArray("ships");
         for (LedgerReport.ShipStatus s : r.ships()) {
             ships.addObject().put("ship", s.ship()).put("chunks", s.chunks()).put("done", s.done()).put("failed", s.failed())

@@ -47,6 +47,7 @@ final class RunWiring {
     private final DeadLetters deadLetters;
     private final ShipCompletions completions;
     private final PlanPasses passes;
+    private final Operations operations;
 
     RunWiring(Settings settings, Pools pools, ControlSchema schema, SourceSide source, ChunkLedger ledger, RunScope scope,
               ReplayQueue replayQueue, String owner, boolean follow, ChangeMarks changes) {
@@ -65,10 +66,15 @@ final class RunWiring {
         this.completions = new ShipCompletions(pools.control(), ledger, schema);
         // a replay's passes are its own; a run's are shared by every process of the job
         this.passes = new PlanPasses(scope.batch() == null ? new PlanPassLog(pools.control(), schema, ledger.job()) : null, owner, settings.lease(), settings.planInterval());
+        this.operations = new Operations(settings, pools, schema, ledger, owner, scope.batch(), claims, inFlight);
     }
 
     PlanPasses passes() {
         return passes;
+    }
+
+    Operations operations() {
+        return operations;
     }
 
     ChunkClaims claims() {
@@ -82,7 +88,7 @@ final class RunWiring {
     /** @param stopWhenIdle what ends the run once no chunk is left */
     RunBeans beans(Runnable stopWhenIdle) {
         FailureClassifier classifier = new FailureClassifier(ChunkTimeLimits.of(settings).splitAfter());
-        return new RunBeans()
+        return operations.addTo(new RunBeans())
                 .put("chunkPlanner", planner())
                 .put("chunkClaims", claims)
                 .put("chunkMigrator", new ChunkMigrator(pools.read(), pools.write(), source.table(), source.wide(), source.filter(),
@@ -94,7 +100,10 @@ final class RunWiring {
                 .put("shipCompletions", completions)
                 .put("leaseKeeper", new LeaseKeeper(ledger, owner, settings.lease(), inFlight))
                 .put("planPasses", passes)
-                .put("runControl", new RunControl(ledger, scope, completions, claims, passes, follow, stopWhenIdle));
+                .put("runControl", new RunControl(ledger, scope, completions, claims, passes, follow, () -> {
+                    operations.finished();
+                    stopWhenIdle.run();
+                }));
     }
 
     /** Follow mode plans settled windows at every pass and finds new ships, unless the ships were configured. */

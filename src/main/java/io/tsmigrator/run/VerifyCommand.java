@@ -11,6 +11,7 @@ import io.tsmigrator.source.SourceTable;
 import io.tsmigrator.target.ChannelMapping;
 import io.tsmigrator.verify.ChunkVerifier;
 import io.tsmigrator.verify.LedgerPages;
+import io.tsmigrator.verify.LedgerWindow;
 import io.tsmigrator.verify.ShipChannels;
 import io.tsmigrator.verify.WindowCheck;
 import io.tsmigrator.verify.WindowDigests;
@@ -20,6 +21,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,12 +38,16 @@ public final class VerifyCommand {
     /** Command options: {@code --requeue} (or {@code --requeue=true}). */
     public static final Set<String> OPTIONS = Set.of("requeue");
 
+    private static final String LINE = "%-20s %-30s %-30s %11s %11s %12s %12s %s%n";
+
     private final Environment env;
     private final PrintStream out;
     private final boolean requeue;
     private long checked;
     private long differ;
+    private long unplanned;
     private long requeued;
+    private long planned;
 
     public VerifyCommand(Environment env, PrintStream out, boolean requeue) {
         this.env = env;
@@ -80,14 +86,46 @@ public final class VerifyCommand {
         LedgerPages pages = new LedgerPages(env.pools().control(), chunkTable, settings.targetTable(), settings.ships(), settings.from(), settings.to());
         long notDone;
         try (ChunkVerifier verifier = new ChunkVerifier(env.pools().read(), env.pools().control(), digests, channels)) {
-            notDone = verifier.verify(pages, batch -> report(batch, requeues));
+            notDone = verifier.verify(pages, new ChunkVerifier.Results() {
+                @Override
+                public void checked(List<WindowCheck> batch) throws SQLException {
+                    report(batch, requeues);
+                }
+
+                @Override
+                public void unplanned(List<LedgerWindow> gaps) throws SQLException {
+                    report(gaps, requeues, settings.chunkSize());
+                }
+            });
         }
-        out.printf("%d windows checked, %d differ%s%n", checked, differ,
+        out.printf("%d windows checked, %d differ%s%s%n", checked, differ,
+                unplanned == 0 ? "" : "; " + unplanned + " gaps between windows hold readings no window covers",
                 notDone == 0 ? "" : "; " + notDone + " not migrated yet (pending, running or failed), not checked");
-        if (requeue && differ > 0) {
-            out.printf("%d windows requeued as PENDING: the next run, or a running run --follow, migrates them again%n", requeued);
+        if (requeue && differ + unplanned > 0) {
+            out.printf("%d windows requeued as PENDING%s: the next run, or a running run --follow, migrates them again%n", requeued,
+                    planned == 0 ? "" : ", " + planned + " planned in the gaps");
         }
-        return differ == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+        return differ + unplanned == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    /** Prints the gaps that hold readings and, with --requeue, plans windows over them. */
+    private void report(List<LedgerWindow> gaps, Requeue requeues, Duration chunkSize) throws SQLException {
+        for (LedgerWindow gap : gaps) {
+            header();
+            unplanned++;
+            out.printf(LINE, gap.ship(), gap.start(), gap.end(), "-", "-", "-", "-", "no window");
+            if (requeue) {
+                int[] counts = requeues.window(gap.ship(), gap.start(), gap.end(), chunkSize, null);
+                requeued += counts[0];
+                planned += counts[1];
+            }
+        }
+    }
+
+    private void header() {
+        if (differ + unplanned == 0) {
+            out.printf(LINE, "ship", "window start", "window end", "source rows", "wide rows", "source cells", "wide cells", "differ");
+        }
     }
 
     /** Prints a batch's differing windows and, with --requeue, puts them back to PENDING. */
@@ -98,11 +136,9 @@ public final class VerifyCommand {
             if (check.matches()) {
                 continue;
             }
-            if (differ++ == 0) {
-                out.printf("%-20s %-30s %-30s %11s %11s %12s %12s %-11s%n", "ship", "window start", "window end",
-                        "source rows", "wide rows", "source cells", "wide cells", "differ");
-            }
-            out.printf("%-20s %-30s %-30s %11d %11d %12d %12d %-11s%n", check.window().ship(), check.window().start(), check.window().end(),
+            header();
+            differ++;
+            out.printf(LINE, check.window().ship(), check.window().start(), check.window().end(),
                     check.source().rows(), check.wide().rows(), check.source().cells(), check.wide().cells(), check.differs());
             different.add(check.window().chunkId());
         }

@@ -22,10 +22,12 @@ public final class ChunkVerifier implements AutoCloseable {
     /** ... or when it has this many windows. */
     static final int WINDOWS_PER_BATCH = 200;
 
-    /** Receives each batch's comparisons, in ledger order. */
-    @FunctionalInterface
+    /** Receives each batch's comparisons, in ledger order, and the gaps between windows that hold readings. */
     public interface Results {
         void checked(List<WindowCheck> batch) throws SQLException;
+
+        /** Ranges between two of a ship's windows where the source has readings that no window covers. */
+        void unplanned(List<LedgerWindow> gaps) throws SQLException;
     }
 
     private final DataSource source;
@@ -51,6 +53,12 @@ public final class ChunkVerifier implements AutoCloseable {
         while ((page = pages.next()) != null) {
             for (List<LedgerWindow> batch : batches(page)) {
                 results.checked(check(batch));
+            }
+            if (!pages.gaps().isEmpty()) {
+                List<LedgerWindow> unplanned = digests.holdingReadings(source, pages.gaps(), channels.listed());
+                if (!unplanned.isEmpty()) {
+                    results.unplanned(unplanned);
+                }
             }
         }
         return pages.notDone();

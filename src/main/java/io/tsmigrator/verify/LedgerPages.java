@@ -18,7 +18,8 @@ import java.util.List;
  * Walks a job's leaf chunks (every status but SPLIT) in (ship, window) order, a page per query,
  * each page starting after the last window of the one before along the ledger's unique index: no
  * cursor is held and no query sorts the whole ledger. Counts the leaves that are not DONE, which
- * verify does not check.
+ * verify does not check, and notes the gaps between a ship's windows, where no chunk would migrate
+ * a late reading.
  */
 public final class LedgerPages {
 
@@ -35,6 +36,7 @@ public final class LedgerPages {
     private Instant lastEnd;
     private boolean exhausted;
     private long notDone;
+    private final List<LedgerWindow> gaps = new ArrayList<>();
 
     /** @param ships the ships in scope, empty for all; @param from, to the scope's bounds, null when open */
     public LedgerPages(DataSource control, String chunkTable, String job, List<String> ships, Instant from, Instant to) {
@@ -57,6 +59,7 @@ public final class LedgerPages {
                 + (from == null ? "" : " AND window_end > ?") + (to == null ? "" : " AND window_start < ?")
                 + " ORDER BY ship_id, window_start, window_end LIMIT " + PAGE;
         List<LedgerWindow> done = new ArrayList<>();
+        gaps.clear();
         int rows = 0;
         try (Connection c = Transactions.forReads(control); PreparedStatement ps = c.prepareStatement(sql)) {
             int p = 1;
@@ -80,8 +83,13 @@ public final class LedgerPages {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     rows++;
-                    lastShip = rs.getString(2);
-                    lastStart = rs.getObject(3, OffsetDateTime.class).toInstant();
+                    String ship = rs.getString(2);
+                    Instant start = rs.getObject(3, OffsetDateTime.class).toInstant();
+                    if (ship.equals(lastShip) && start.isAfter(lastEnd)) {
+                        gaps.add(new LedgerWindow(0, ship, lastEnd, start, 0));
+                    }
+                    lastShip = ship;
+                    lastStart = start;
                     lastEnd = rs.getObject(4, OffsetDateTime.class).toInstant();
                     if (rs.getBoolean(6)) {
                         done.add(new LedgerWindow(rs.getLong(1), lastShip, lastStart, lastEnd, rs.getLong(5)));
@@ -93,6 +101,11 @@ public final class LedgerPages {
         }
         exhausted = rows < PAGE;
         return done;
+    }
+
+    /** The ranges between two consecutive leaves of a ship on the last page (none is planned there), oldest first. */
+    List<LedgerWindow> gaps() {
+        return gaps;
     }
 
     /** Leaves seen so far that are not DONE (pending, running or failed): not migrated, so not checked. */

@@ -77,13 +77,18 @@ public final class ShipChannels {
         return shape(ship).keys();
     }
 
+    /** {@code migrator.channels}, canonical; empty for every channel. */
+    public List<String> listed() {
+        return List.copyOf(listed);
+    }
+
     /** The channels read from the source for the ship when {@link #filtered()}. */
     public List<String> read(String ship) {
         return shape(ship).read();
     }
 
     private Shape shape(String ship) {
-        if (!mapping.ships().contains(ship)) {
+        if (ship == null || !mapping.ships().contains(ship)) {
             if (everyShip == null) {
                 everyShip = shapeOf(null);
             }

@@ -42,6 +42,7 @@ public final class WindowDigests {
     private final SourceTable source;
     private final String sourceSql;
     private final String wideSql;
+    private final String gapSql;
     private final boolean filtered;
 
     /**
@@ -62,6 +63,11 @@ public final class WindowDigests {
                 + "  WHERE " + source.ship() + " = " + shipValue + " AND " + source.time() + " >= w.window_start AND " + source.time() + " < w.window_end"
                 + (filtered ? " AND " + source.channel() + " = ANY (CAST(? AS " + channelElementType() + "[]))" : "")
                 + "  GROUP BY 1, 2) c GROUP BY c.t) r) x ORDER BY w.i";
+        this.gapSql = "SELECT g.i FROM unnest(CAST(? AS text[]), CAST(? AS " + baseTime() + "[]), CAST(? AS " + baseTime() + "[])) WITH ORDINALITY"
+                + " AS g(ship, gap_start, gap_end, i) WHERE EXISTS (SELECT 1 FROM " + source.table() + " WHERE " + source.ship() + " = CAST(g.ship AS "
+                + source.shipType().name() + ") AND " + source.time() + " >= g.gap_start AND " + source.time() + " < g.gap_end"
+                + " AND (CAST(? AS " + channelElementType() + "[]) IS NULL OR " + source.channel() + " = ANY (CAST(? AS " + channelElementType() + "[]))))"
+                + " ORDER BY g.i";
         List<String> cells = new ArrayList<>();
         for (String column : wideColumns) {
             cells.add("CAST(o." + column + " AS " + baseValue() + ")");
@@ -79,8 +85,7 @@ public final class WindowDigests {
             bindWindows(c, ps, windows);
             ps.setString(3, ship);
             if (filtered) {
-                ps.setArray(4, c.createArrayOf(channelElementType(),
-                        source.channelType().isInteger() ? channels.stream().map(Long::valueOf).toArray() : channels.toArray()));
+                ps.setArray(4, channelArray(c, channels));
             }
             return digests(ps, windows.size());
         }
@@ -98,6 +103,32 @@ public final class WindowDigests {
             ps.setString(4, ship);
             return digests(ps, windows.size());
         }
+    }
+
+    /**
+     * The gaps in which the source has a reading (of the {@code listed} channels, when not empty):
+     * one index probe per gap, all in one query.
+     */
+    public List<LedgerWindow> holdingReadings(DataSource read, List<LedgerWindow> gaps, List<String> channels) throws SQLException {
+        List<LedgerWindow> holding = new ArrayList<>();
+        try (Connection c = Transactions.forReads(read); PreparedStatement ps = c.prepareStatement(gapSql)) {
+            ps.setArray(1, c.createArrayOf("text", gaps.stream().map(LedgerWindow::ship).toArray()));
+            ps.setArray(2, c.createArrayOf("text", gaps.stream().map(g -> g.start().toString()).toArray()));
+            ps.setArray(3, c.createArrayOf("text", gaps.stream().map(g -> g.end().toString()).toArray()));
+            java.sql.Array listed = channels.isEmpty() ? null : channelArray(c, channels);
+            ps.setArray(4, listed);
+            ps.setArray(5, listed);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    holding.add(gaps.get(rs.getInt(1) - 1));
+                }
+            }
+        }
+        return holding;
+    }
+
+    private java.sql.Array channelArray(Connection c, List<String> channels) throws SQLException {
+        return c.createArrayOf(channelElementType(), source.channelType().isInteger() ? channels.stream().map(Long::valueOf).toArray() : channels.toArray());
     }
 
     /** Window bounds as text: ISO instants in UTC, which a {@code timestamp} column reads as UTC wall-clock time, as the migrator writes it. */
