@@ -527,7 +527,10 @@ public final class Bench {
         command.addAll(javaOptions);
         command.addAll(List.of("-jar", jar.toString()));
         command.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(command).directory(projectDir.toFile()).redirectErrorStream(true).redirectOutput(output.toFile());
+        // another build runs in its own project (its config/ lists the settings it knows)
+        Path home = jar.getParent() != null && jar.getParent().getParent() != null && Files.isDirectory(jar.getParent().getParent().resolve("config"))
+                ? jar.getParent().getParent() : projectDir;
+        ProcessBuilder pb = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true).redirectOutput(output.toFile());
         if (!password.isEmpty()) {
             pb.environment().put("MIGRATOR_SOURCE_PASSWORD", password); // kept off the command line
         }

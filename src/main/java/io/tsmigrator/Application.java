@@ -5,6 +5,8 @@ import io.tsmigrator.config.Secrets;
 import io.tsmigrator.config.Settings;
 import io.tsmigrator.config.SettingsLoader;
 import io.tsmigrator.replay.ReplayRequest;
+import io.tsmigrator.doctor.MappingTemplate;
+import io.tsmigrator.target.ChannelMapping;
 import io.tsmigrator.run.DoctorCommand;
 import io.tsmigrator.run.ExitCodes;
 import io.tsmigrator.run.CamelLifecycle;
@@ -44,10 +46,14 @@ public final class Application {
                      file with the header ship_id,start,end (e.g. the old tool's failed-chunk list)
               doctor preflight: server limits, pools, the chunk query's plan, a timed sample chunk, the wide
                      table and mapping, each ok/warn/fail with advice, and a recommended chunk size; exit 2 on a fail
+                     --mapping-template prints each ship's channel ids as a per-ship mapping file to edit
+                     (needs an index leading with (ship, channel); see docs/channels.md)
               help   show this text
             options: --json prints plan, report, doctor and replay's outcome as JSON
             settings: every key of config/application.properties, e.g. --migrator.chunk-size=PT20M;
             also from environment variables (MIGRATOR_CHUNK_SIZE) and -D system properties.""";
+
+    private static final String MAPPING_TEMPLATE = "--mapping-template";
 
     private Application() {
     }
@@ -60,6 +66,7 @@ public final class Application {
     public static int execute(String[] args, PrintStream out, PrintStream err) {
         String command = "run";
         boolean json = false;
+        boolean mappingTemplate = false;
         boolean follow = false;
         Map<String, String> options = new LinkedHashMap<>();
         Map<String, String> commandOptions = new LinkedHashMap<>();
@@ -68,6 +75,8 @@ public final class Application {
                 command = "help";
             } else if (arg.equals("--json")) {
                 json = true;
+            } else if (arg.equals(MAPPING_TEMPLATE)) {
+                mappingTemplate = true;
             } else if (arg.equals("--follow")) {
                 follow = true;
             } else if (arg.equals("--requeue")) {
@@ -89,6 +98,10 @@ public final class Application {
             Secrets.register(settings.secrets());
             settings.rejectUnknownKeys();
             boolean asJson = json;
+            if (mappingTemplate && !command.equals("doctor")) {
+                err.println("error: option '" + MAPPING_TEMPLATE + "' belongs to the command 'doctor'");
+                return ExitCodes.INVALID_CONFIGURATION;
+            }
             if (follow && !command.equals("run")) {
                 err.println("error: option '--follow' is known to the command 'run' only");
                 return ExitCodes.INVALID_CONFIGURATION;
@@ -107,7 +120,10 @@ public final class Application {
                     boolean requeue = VerifyCommand.requeue(commandOptions);
                     yield withEnvironment(settings, env -> new VerifyCommand(env, out, requeue).execute());
                 }
-                case "doctor" -> diagnose(settings, env -> new DoctorCommand(env, out, asJson).execute());
+                case "doctor" -> mappingTemplate ? diagnose(settings, env -> {
+                    new MappingTemplate(env.settings(), env.pools().read()).print(out);
+                    return ExitCodes.OK;
+                }) : diagnose(settings, env -> new DoctorCommand(env, out, asJson).execute());
                 case "help" -> {
                     out.println(USAGE);
                     yield ExitCodes.OK;
@@ -149,6 +165,7 @@ public final class Application {
 
     private static int run(Settings settings, PrintStream out, ReplayRequest replay, boolean json, boolean follow) throws Exception {
         settings.validate();
+        ChannelMapping.from(settings); // a mapping file that cannot be used stops the run before a database is touched
         GracefulShutdown shutdown = GracefulShutdown.install(settings.shutdownTimeout());
         int code = ExitCodes.FAILED;
         // Camel loads the routes while the databases are opened: most of a new JVM's start goes there
@@ -177,6 +194,7 @@ public final class Application {
     /** Like {@link #withEnvironment}, but a short connection budget is one of the findings rather than the end. */
     private static int diagnose(Settings settings, Command command) throws Exception {
         settings.validate();
+        ChannelMapping.from(settings);
         try (Environment env = Environment.openForDiagnosis(settings)) {
             return command.execute(env);
         }

@@ -150,7 +150,7 @@ class DoctorCommandTest {
         assertEquals(2, doctor.exitCode(), doctor.toString());
         assertTrue(doctor.out().contains("-> NOT NULL columns without a default that the run does not write: note"), doctor.out());
         assertTrue(line(doctor, "fail", "target key columns").contains("ship_id bigint"), doctor.out());
-        assertTrue(line(doctor, "fail", "channel columns").contains("3 channels (those of the sample chunk and the wide table; the source was not searched): 2 have a column, 1 to add: ch_3"),
+        assertTrue(line(doctor, "fail", "channel columns").contains("3 channel columns (those of the sample chunk; the source was not searched): 2 have a column, 1 to add: ch_3"),
                 doctor.out());
         assertTrue(doctor.out().contains("cannot read (SQLState 22P03): ch_1 real;"), doctor.out());
         assertTrue(doctor.out().strip().endsWith("doctor: 3 fail, " + count(doctor, "warn") + " warn, " + count(doctor, "ok") + " ok"), doctor.out());
@@ -168,10 +168,10 @@ class DoctorCommandTest {
         Cli doctor = Cli.run(db.commandArgs("doctor", "--migrator.channels.mapping=" + mapping));
 
         assertEquals(0, doctor.exitCode(), doctor.toString());
-        assertTrue(line(doctor, "ok", "channel discovery").contains("leads with data_channel_id"), doctor.out());
+        assertTrue(line(doctor, "ok", "channel ids").contains("an index leads with data_channel_id"), doctor.out());
         assertTrue(line(doctor, "ok", "chunk query plan").contains("Seq Scan"), doctor.out());
         assertTrue(doctor.out().matches("(?s).*-> the table is small \\(~[0-9,]+ rows\\), so the planner prefers a Seq Scan; tbl_data_timeseries_ship_id_created_time_data_channel_id_idx.*"), doctor.out());
-        assertTrue(line(doctor, "ok", "channel columns").contains("2 channels (discovered): 1 has a column, 1 to add: engine_rpm"), doctor.out());
+        assertTrue(line(doctor, "ok", "channel columns").contains("2 channel columns (by index probes): 1 has a column, 1 to add: engine_rpm"), doctor.out());
         assertTrue(line(doctor, "warn", "channel mapping").endsWith("channels.csv names 1 channel"), doctor.out());
         assertTrue(doctor.out().contains("-> the table still has the prefixed columns of renamed channels, which the run no longer writes: ch_1 (now engine_rpm)"),
                 doctor.out());

@@ -14,14 +14,20 @@ import io.tsmigrator.plan.PlanPreview;
 import io.tsmigrator.plan.RunScope;
 import io.tsmigrator.source.Discovery;
 import io.tsmigrator.source.SourceTable;
+import io.tsmigrator.migrate.ChannelColumns;
 import io.tsmigrator.target.ChannelMapping;
+import io.tsmigrator.target.ColumnForecast;
+import io.tsmigrator.target.ColumnLimitException;
+import io.tsmigrator.target.WideTable;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -78,7 +84,7 @@ public final class Doctor {
         Optional<SampleWindow> window = SampleWindow.choose(plans, settings.chunkSize());
         SourceIndexes indexes = SourceIndexes.of(pools.read(), table.table());
         ChannelMapping mapping = ChannelMapping.from(settings);
-        Channels channels = channels(table, discovery, indexes, mapping, window, findings);
+        Channels channels = channels(table, discovery, mapping, scope.ships(), window, findings);
 
         Diagnosis.Advice advice = null;
         if (window.isPresent()) {
@@ -88,13 +94,38 @@ public final class Doctor {
             advice = sample(sample, window.get(), tableRows, limits, findings);
         }
         findings.addAll(target(table, channels, mapping));
+        findings.add(columnLimit(table, discovery, mapping, scope.ships()));
         return new Diagnosis(findings, advice);
+    }
+
+    /** The 1,600-column limit, as a run checks it before writing anything. */
+    private Finding columnLimit(SourceTable table, Discovery discovery, ChannelMapping mapping, List<String> ships) throws SQLException {
+        WideTable wide = WideTable.of(settings);
+        WideTable.Shape shape = wide.shape(pools.control());
+        List<String> listed = RunScope.listedChannels(settings, table);
+        List<String> start = ChannelColumns.startColumns(settings, mapping, listed);
+        ColumnForecast forecast = ColumnForecast.of(discovery, ships, mapping, listed, settings.channelsMapping() != null);
+        try {
+            forecast.check(wide, shape, start);
+        } catch (ColumnLimitException e) {
+            return Finding.fail("column limit", "more than " + ColumnLimitException.MAX_COLUMNS + " columns", e.getMessage());
+        }
+        if (forecast.how() == null) {
+            return Finding.ok("column limit", "not counted: the source has no index to count its channel ids with",
+                    "each chunk checks the limit as it adds columns");
+        }
+        java.util.Set<String> all = new java.util.LinkedHashSet<>(start);
+        all.addAll(forecast.columns());
+        all.addAll(shape.valueColumns(wide));
+        long columns = Math.max(all.size(), forecast.unnamed()) + 2;
+        return Finding.ok("column limit", String.format(Locale.ROOT, "about %,d of PostgreSQL's %,d columns (%s)", columns,
+                ColumnLimitException.MAX_COLUMNS, forecast.how()), "");
     }
 
     private List<Finding> target(SourceTable table, Channels channels, ChannelMapping mapping) throws SQLException {
         WideColumns wide = WideColumns.read(pools.control(), Identifiers.quoteQualified(settings.targetTable()));
         ChannelChecks channelChecks = new ChannelChecks(settings, table);
-        ChannelChecks.Names names = channelChecks.names(channels.ids(), mapping);
+        ChannelChecks.Names names = channelChecks.names(channels.byShip(), mapping);
         List<Finding> findings = new ArrayList<>(new WideTableChecks(pools.control(), settings, table).check(wide, names.columnOf().values()));
         findings.add(channelChecks.columns(names, channels.origin(), wide));
         if (settings.channelsMapping() != null) {
@@ -103,8 +134,16 @@ public final class Doctor {
         return findings;
     }
 
-    /** The run's channels and how they were found. */
-    private record Channels(List<String> ids, String origin) {
+    /**
+     * The run's channels and how they were found.
+     *
+     * @param byShip each ship's channel ids, or under the key "" those of every ship
+     */
+    private record Channels(List<String> ids, String origin, Map<String, List<String>> byShip) {
+
+        static Channels everyShip(List<String> ids, String origin) {
+            return new Channels(ids, origin, Map.of("", ids));
+        }
     }
 
     private List<Finding> connectionsAndLimits(List<Server> servers, ChunkSizeAdvisor.Target target) {
@@ -125,26 +164,40 @@ public final class Doctor {
     }
 
     /**
-     * The channels as a run resolves them, except that where discovery would scan the table once per
-     * channel the doctor says so instead of doing it, and takes those of the sample chunk.
+     * The channels a run would meet, found by index probes where an index allows: each ship's over
+     * (ship, channel), or every id over an index leading with the channel. Without either, those of
+     * the sample chunk (a range of the (ship, time) index): a run needs none of them, its chunks add
+     * the columns of the channels they meet.
      */
-    private Channels channels(SourceTable table, Discovery discovery, SourceIndexes indexes, ChannelMapping mapping,
+    private Channels channels(SourceTable table, Discovery discovery, ChannelMapping mapping, List<String> ships,
                               Optional<SampleWindow> window, List<Finding> findings) throws SQLException {
-        if (!settings.channels().isEmpty()) {
-            return new Channels(RunScope.channels(settings, table, discovery, mapping, pools.control()), Settings.CHANNELS);
+        List<String> listed = RunScope.listedChannels(settings, table);
+        if (!listed.isEmpty()) {
+            return Channels.everyShip(listed, Settings.CHANNELS);
         }
-        Optional<SourceIndexes.Index> index = indexes.leadingWith(settings.channelColumn());
-        if (index.isPresent()) {
-            findings.add(Finding.ok("channel discovery", "index " + index.get().name() + " leads with " + settings.channelColumn(),
-                    "a run finds the channels with one index probe each"));
-            return new Channels(RunScope.channels(settings, table, discovery, mapping, pools.control()), "discovered");
+        if (discovery.canListChannelsPerShip()) {
+            Map<String, List<String>> byShip = new LinkedHashMap<>();
+            for (String ship : ships) {
+                byShip.put(ship, discovery.channelsOf(ship));
+            }
+            findings.add(ChannelChecks.fleet(byShip, mapping));
+            java.util.Set<String> ids = new java.util.TreeSet<>();
+            byShip.values().forEach(ids::addAll);
+            return new Channels(List.copyOf(ids), "each ship's, by index probes", byShip);
         }
-        findings.add(Finding.warn("channel discovery", "no index leads with " + settings.channelColumn(),
-                "a run finds the channels with one scan of the table per channel; list them in " + Settings.CHANNELS
-                        + " or CREATE INDEX ON " + table.table() + " (" + table.channel() + ")"));
-        return new Channels(RunScope.channels(settings, table, () -> window.isEmpty() ? List.of()
-                        : discovery.channelsIn(window.get().ship(), window.get().start(), window.get().end()), mapping, pools.control()),
-                "those of the sample chunk and the wide table; the source was not searched");
+        String perShipIndex = "CREATE INDEX ON " + table.table() + " (" + table.ship() + ", " + table.channel() + ")";
+        if (discovery.canListChannels()) {
+            findings.add(Finding.ok("channel ids", "an index leads with " + settings.channelColumn() + ": counted with one index probe per id",
+                    "to see each ship's channels (doctor --mapping-template): " + perShipIndex));
+            return Channels.everyShip(discovery.channels(), "by index probes");
+        }
+        findings.add(Finding.warn("channel ids", "no index leads with (" + settings.shipColumn() + ", " + settings.channelColumn() + ") or with "
+                        + settings.channelColumn() + ": the channels were not counted",
+                "a run needs none (its chunks add the columns of the channels they meet) but checks the column limit only then;"
+                        + " to count them before, and for doctor --mapping-template: " + perShipIndex));
+        return Channels.everyShip(window.isEmpty() ? List.of()
+                        : discovery.channelsIn(window.get().ship(), window.get().start(), window.get().end()),
+                "those of the sample chunk; the source was not searched");
     }
 
     /** The chunk query's plan, the timed sample and the chunk size; returns the advice, or null when nothing could be timed. */

@@ -246,9 +246,9 @@ public class ChunkLedger {
      * @param elapsedMillis how long the attempt has run so far; its start is reckoned back from the server's clock
      */
     public void markDone(Connection c, Chunk ch, String owner, int attempt, long rowsRead, long rowsWritten, long duplicates,
-                         long elapsedMillis) throws SQLException {
+                         long rowsSkipped, long elapsedMillis) throws SQLException {
         // clock_timestamp(), not now(): inside this transaction now() is when the transaction began
-        String sql = "UPDATE " + chunk + " SET status = 'DONE', attempts = greatest(attempts, ?), rows_read = ?, rows_written = ?, duplicates = ?,"
+        String sql = "UPDATE " + chunk + " SET status = 'DONE', attempts = greatest(attempts, ?), rows_read = ?, rows_written = ?, duplicates = ?, rows_skipped = ?,"
                 + " finished_at = clock_timestamp(), elapsed_ms = ?, attempt_started_at = clock_timestamp() - ? * interval '1 millisecond',"
                 + " started_at = coalesce(started_at, clock_timestamp() - ? * interval '1 millisecond'), lease_until = NULL, updated_at = clock_timestamp()"
                 + " WHERE id = ? AND owner = ? AND status = 'RUNNING'";
@@ -257,11 +257,12 @@ public class ChunkLedger {
             ps.setLong(2, rowsRead);
             ps.setLong(3, rowsWritten);
             ps.setLong(4, duplicates);
-            ps.setLong(5, elapsedMillis);
+            ps.setLong(5, rowsSkipped);
             ps.setLong(6, elapsedMillis);
             ps.setLong(7, elapsedMillis);
-            ps.setLong(8, ch.id());
-            ps.setString(9, owner);
+            ps.setLong(8, elapsedMillis);
+            ps.setLong(9, ch.id());
+            ps.setString(10, owner);
             if (ps.executeUpdate() != 1) {
                 throw new LeaseLostException(ch, owner);
             }

@@ -64,6 +64,7 @@ public final class ControlSchema {
                         + " rows_read bigint,"
                         + " rows_written bigint,"
                         + " duplicates bigint,"
+                        + " rows_skipped bigint,"
                         + " started_at timestamptz,"
                         + " attempt_started_at timestamptz,"
                         + " finished_at timestamptz,"
@@ -77,6 +78,8 @@ public final class ControlSchema {
                         + " UNIQUE (job, ship_id, window_start, window_end))");
                 // ledgers written before replay existed
                 s.addBatch("ALTER TABLE " + table("chunk") + " ADD COLUMN IF NOT EXISTS replay_batch text");
+                // readings of channels the mapping leaves out (migrator.channels.unmapped=skip), per chunk
+                s.addBatch("ALTER TABLE " + table("chunk") + " ADD COLUMN IF NOT EXISTS rows_skipped bigint");
                 // The chunks still to do, in claim order: a claim, the check whether a ship is finished and the
                 // check whether anything is left read a few entries of it, however many chunks are DONE. Partial,
                 // so a chunk leaves it when it is done. The index on every status (ledgers before it) is dropped:

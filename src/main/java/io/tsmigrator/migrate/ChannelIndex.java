@@ -26,27 +26,36 @@ final class ChannelIndex {
     private final int[] dense;
     private final long lowest;
 
+    /** Channel {@code i} of the list has column {@code i}. */
     ChannelIndex(List<String> channels, ColumnType type) {
+        this(channels, java.util.stream.IntStream.range(0, channels.size()).toArray(), type);
+    }
+
+    /**
+     * @param columns the column of each channel, parallel to {@code channels}: with a mapping,
+     *                channels of one ship need not take the columns in their order
+     */
+    ChannelIndex(List<String> channels, int[] columns, ColumnType type) {
         this.integer = type.isInteger();
         long[] ids = integer ? channels.stream().mapToLong(Long::parseLong).toArray() : new long[0];
         this.lowest = Arrays.stream(ids).min().orElse(0);
-        this.dense = denseTable(ids, lowest);
-        this.byNumber = integer && dense == null ? numberMap(ids) : null;
-        this.byText = integer ? null : textMap(channels);
+        this.dense = denseTable(ids, columns, lowest);
+        this.byNumber = integer && dense == null ? numberMap(ids, columns) : null;
+        this.byText = integer ? null : textMap(channels, columns);
     }
 
-    private static LongIntMap numberMap(long[] ids) {
+    private static LongIntMap numberMap(long[] ids, int[] columns) {
         LongIntMap map = new LongIntMap(ids.length);
         for (int i = 0; i < ids.length; i++) {
-            map.getOrPut(ids[i], i);
+            map.getOrPut(ids[i], columns[i]);
         }
         return map;
     }
 
-    private static Map<String, Integer> textMap(List<String> channels) {
+    private static Map<String, Integer> textMap(List<String> channels, int[] columns) {
         Map<String, Integer> map = new HashMap<>();
         for (int i = 0; i < channels.size(); i++) {
-            map.put(channels.get(i), i);
+            map.putIfAbsent(channels.get(i), columns[i]);
         }
         return map;
     }
@@ -55,7 +64,7 @@ final class ChannelIndex {
      * Channel ids are usually a compact range, and a narrow row's column is looked up once per row:
      * an array indexed by id beats the hash map there (a seventh of the COPY read loop's samples).
      */
-    private static int[] denseTable(long[] ids, long lowest) {
+    private static int[] denseTable(long[] ids, int[] columns, long lowest) {
         long highest = Arrays.stream(ids).max().orElse(0);
         long span = highest - lowest; // negative when it overflows
         if (ids.length == 0 || span < 0 || span >= Math.max(1024L, (long) ids.length * DENSE_SPREAD)) {
@@ -66,7 +75,7 @@ final class ChannelIndex {
         for (int i = 0; i < ids.length; i++) {
             int at = (int) (ids[i] - lowest);
             if (table[at] < 0) { // the first of a repeated id, as the map keeps it
-                table[at] = i;
+                table[at] = columns[i];
             }
         }
         return table;
@@ -94,6 +103,18 @@ final class ChannelIndex {
             return columnOfNumber(number(buffer, offset, length));
         }
         return columnOfText(text(buffer, offset, length));
+    }
+
+    /** The column of a channel id given as text, -1 when none (or not an id of this type). */
+    int columnOf(String id) {
+        if (!integer) {
+            return columnOfText(id);
+        }
+        try {
+            return columnOfNumber(Long.parseLong(id));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** A binary channel id as text, for messages. */

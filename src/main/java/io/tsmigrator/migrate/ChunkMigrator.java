@@ -1,6 +1,7 @@
 package io.tsmigrator.migrate;
 
 import io.tsmigrator.config.Secrets;
+import io.tsmigrator.config.UnmappedChannels;
 import io.tsmigrator.failure.ChunkFailure;
 import io.tsmigrator.failure.FailureClassifier;
 import io.tsmigrator.failure.FailureKind;
@@ -16,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import javax.sql.DataSource;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 
 /**
  * The chunk consumer's work: one attempt at one chunk, from the first narrow row read to the ledger
@@ -38,22 +40,29 @@ public class ChunkMigrator {
     private final String owner;
     private final Duration lease;
     private final InFlightChunks inFlight;
-    // One pivot and one COPY buffer per consumer thread, reused for every read window of every chunk it migrates.
-    private final ThreadLocal<WidePivot> pivots;
+    private final ChannelColumns channels;
+    private final UnmappedChannels unmapped;
+    // One pivot and one COPY buffer per consumer thread, reused for every read window of every chunk it migrates
+    // (the pivot is made anew when the columns change).
+    private final ThreadLocal<WidePivot> pivots = new ThreadLocal<>();
     private final ThreadLocal<byte[]> copyBuffers = ThreadLocal.withInitial(() -> new byte[CopyStream.BUFFER]);
 
-    /** @param writeTimeout how long one write to the target may block before its connection is aborted (zero: never) */
-    public ChunkMigrator(DataSource read, DataSource write, SourceTable source, WideTable wide, ChannelFilter channelFilter,
-                         ChunkLedger ledger, FailureClassifier classifier, String owner, Duration lease,
-                         Duration writeTimeout, InFlightChunks inFlight) {
+    /**
+     * @param channels the run's shared channel to column lookup
+     * @param writeTimeout how long one write to the target may block before its connection is aborted (zero: never)
+     */
+    public ChunkMigrator(DataSource read, DataSource write, SourceTable source, WideTable wide, ChannelColumns channels,
+                         UnmappedChannels unmapped, ChannelFilter channelFilter, ChunkLedger ledger, FailureClassifier classifier,
+                         String owner, Duration lease, Duration writeTimeout, InFlightChunks inFlight) {
         this.inFlight = inFlight;
-        this.reader = new ChunkReader(read, source, wide.channels(), channelFilter);
+        this.channels = channels;
+        this.unmapped = unmapped;
+        this.reader = new ChunkReader(read, source, channelFilter);
         this.writer = new WideWriter(write, source, wide, ledger, new WriteStallGuard(writeTimeout));
         this.ledger = ledger;
         this.classifier = classifier;
         this.owner = owner;
         this.lease = lease;
-        this.pivots = ThreadLocal.withInitial(reader::newPivot);
     }
 
     /**
@@ -72,21 +81,47 @@ public class ChunkMigrator {
         }
     }
 
+    /**
+     * One attempt; when the chunk meets channels without a column, their columns are added and the
+     * chunk is read again at once with them, as part of the same attempt (no failure, no backoff).
+     */
     private ChunkResult attempt(Chunk chunk, int attempt) throws ChunkFailure {
         long started = System.nanoTime();
+        ChannelColumns.Snapshot columns = channels.current();
+        while (true) {
+            Pass pass = pass(chunk, columns, attempt, started);
+            if (pass.result() != null) {
+                return pass.result();
+            }
+            try {
+                columns = channels.addFor(chunk.ship(), pass.unknown(), columns);
+            } catch (Exception e) {
+                throw failure(chunk, attempt, started, e);
+            }
+            LOG.info("{} attempt {}: channels {} had no column; reading the chunk again with {} columns", chunk.describe(), attempt,
+                    pass.unknown(), columns.columns().size());
+        }
+    }
+
+    /** A chunk read and written with one snapshot of the columns: its result, or the channels it met without a column. */
+    private record Pass(ChunkResult result, Set<String> unknown) {
+    }
+
+    private Pass pass(Chunk chunk, ChannelColumns.Snapshot columns, int attempt, long started) throws ChunkFailure {
         byte[] copyBuffer = copyBuffers.get(); // this consumer's, not the opening thread's
-        WriteOpening opening = WriteOpening.start(() -> writer.begin(chunk, copyBuffer));
+        WriteOpening opening = WriteOpening.start(() -> writer.begin(chunk, columns, copyBuffer));
         try {
-            WidePivot pivot = pivots.get();
+            WidePivot pivot = pivotFor(columns.columns().size());
             long narrowRows = 0;
             long duplicates = 0;
             long readNanos = 0;
             int windows = 0;
             long written;
-            try (ChunkReader.Session read = reader.open(chunk)) {
+            long skipped;
+            try (ChunkReader.Session read = reader.open(chunk, columns.forShip(chunk.ship()), unmapped != UnmappedChannels.SKIP)) {
                 WideWriter.Session write = null;
                 try {
-                    ReadWindows cut = reader.windows(chunk.start(), chunk.end());
+                    ReadWindows cut = reader.windows(chunk.start(), chunk.end(), columns.columns().size());
                     while (cut.hasNext()) {
                         Instant[] window = cut.next();
                         pivot.reset();
@@ -100,9 +135,18 @@ public class ChunkMigrator {
                         if (write == null) {
                             write = opening.await();
                         }
-                        write.append(pivot);
+                        if (read.unknownChannels().isEmpty()) {
+                            write.append(pivot); // once a channel lacks a column the write is rolled back: nothing more to send
+                        }
                     }
-                    written = write.commit(owner, attempt, narrowRows, duplicates, started);
+                    if (!read.unknownChannels().isEmpty()) {
+                        if (write == null) {
+                            opening.abandon();
+                        }
+                        return new Pass(null, Set.copyOf(read.unknownChannels())); // the write closes uncommitted below
+                    }
+                    skipped = read.skipped();
+                    written = write.commit(owner, attempt, narrowRows, duplicates, skipped, started);
                 } catch (Exception e) {
                     read.fail();
                     throw e;
@@ -116,23 +160,41 @@ public class ChunkMigrator {
             }
             long millis = millisSince(started);
             long readMillis = readNanos / 1_000_000L;
-            LOG.info("{} attempt {}: {} narrow rows -> {} wide rows ({} duplicates) in {} ms (read {} ms, pivot, write and commit {} ms; {} read windows)",
-                    chunk.describe(), attempt, narrowRows, written, duplicates, millis, readMillis, millis - readMillis, windows);
-            return new ChunkResult(chunk, attempt, narrowRows, written, duplicates, millis);
+            LOG.info("{} attempt {}: {} narrow rows -> {} wide rows ({} duplicates{}) in {} ms (read {} ms, pivot, write and commit {} ms; {} read windows)",
+                    chunk.describe(), attempt, narrowRows, written, duplicates, skipped == 0 ? "" : ", " + skipped + " skipped", millis,
+                    readMillis, millis - readMillis, windows);
+            return new Pass(new ChunkResult(chunk, attempt, narrowRows, written, duplicates, millis), Set.of());
         } catch (LeaseLostException e) {
             opening.abandon();
             throw e;
         } catch (Exception e) {
             opening.abandon();
-            long millis = millisSince(started);
-            FailureKind kind = classifier.classify(e, Duration.ofMillis(millis));
-            String sqlState = FailureClassifier.sqlState(e);
-            String reason = Secrets.scrub(String.valueOf(e.getMessage()));
-            LOG.warn("{} attempt {} failed after {} ms ({}{}): {}", chunk.describe(), attempt, millis, kind,
-                    sqlState == null ? "" : ", SQLState " + sqlState, reason);
-            recordQuietly(chunk, attempt, kind, sqlState, reason, millis);
-            throw ChunkFailure.of(kind, chunk, attempt, sqlState, reason, millis);
+            throw failure(chunk, attempt, started, e);
         }
+    }
+
+    /** This consumer's pivot, made anew when the columns changed. */
+    private WidePivot pivotFor(int columns) {
+        WidePivot pivot = pivots.get();
+        if (pivot == null || pivot.channels() != columns) {
+            pivot = reader.newPivot(columns);
+            pivots.set(pivot);
+        }
+        return pivot;
+    }
+
+    private ChunkFailure failure(Chunk chunk, int attempt, long started, Exception e) {
+        if (e instanceof LeaseLostException lost) {
+            throw lost;
+        }
+        long millis = millisSince(started);
+        FailureKind kind = classifier.classify(e, Duration.ofMillis(millis));
+        String sqlState = FailureClassifier.sqlState(e);
+        String reason = Secrets.scrub(String.valueOf(e.getMessage()));
+        LOG.warn("{} attempt {} failed after {} ms ({}{}): {}", chunk.describe(), attempt, millis, kind,
+                sqlState == null ? "" : ", SQLState " + sqlState, reason);
+        recordQuietly(chunk, attempt, kind, sqlState, reason, millis);
+        return ChunkFailure.of(kind, chunk, attempt, sqlState, reason, millis);
     }
 
     private void recordQuietly(Chunk chunk, int attempt, FailureKind kind, String sqlState, String reason, long millis) {

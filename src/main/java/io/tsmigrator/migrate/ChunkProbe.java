@@ -25,13 +25,17 @@ public final class ChunkProbe {
     }
 
     private final ChunkReader reader;
+    private final ChannelIndex index;
+    private final int columns;
 
     /**
-     * @param channels wide columns' channel ids, in column order
+     * @param channels wide columns' channel ids, in column order (the readings of others are left out)
      * @param channelFilter the channels to read, when listed, as a run chooses it
      */
     public ChunkProbe(DataSource read, SourceTable source, List<String> channels, ChannelFilter channelFilter) {
-        this.reader = new ChunkReader(read, source, channels, channelFilter);
+        this.reader = new ChunkReader(read, source, channelFilter);
+        this.index = new ChannelIndex(channels, source.channelType());
+        this.columns = channels.size();
     }
 
     /** {@code EXPLAIN (FORMAT JSON)} of the chunk query for a ship's window. */
@@ -41,11 +45,11 @@ public final class ChunkProbe {
 
     public Sample read(String ship, Instant start, Instant end) throws SQLException {
         long started = System.nanoTime();
-        WidePivot pivot = reader.newPivot();
+        WidePivot pivot = reader.newPivot(columns);
         long narrowRows = 0;
         long wideRows = 0;
-        try (ChunkReader.Session session = reader.open(probe(ship, start, end))) {
-            ReadWindows cut = reader.windows(start, end);
+        try (ChunkReader.Session session = reader.open(probe(ship, start, end), index, false)) {
+            ReadWindows cut = reader.windows(start, end, columns);
             while (cut.hasNext()) {
                 Instant[] window = cut.next();
                 pivot.reset();

@@ -2,7 +2,6 @@ package io.tsmigrator.migrate;
 
 import io.tsmigrator.db.Pools;
 import io.tsmigrator.db.Transactions;
-import io.tsmigrator.failure.PermanentFault;
 import io.tsmigrator.ledger.Chunk;
 import io.tsmigrator.source.SourceTable;
 import io.tsmigrator.source.Times;
@@ -17,6 +16,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Streams a chunk's narrow rows, one read window at a time, into a {@link WidePivot}, with
@@ -36,19 +37,12 @@ final class ChunkReader {
     private final ChannelFilter filter;
     private final String queryTemplate;
     private final String formatSql;
-    private final ChannelIndex index;
-    private final int columns;
 
-    /**
-     * @param channels wide columns' channel ids, in column order
-     * @param filter the channels to read, when listed, and whether the query or the reader leaves the others out
-     */
-    ChunkReader(DataSource read, SourceTable source, List<String> channels, ChannelFilter filter) {
+    /** @param filter the channels to read, when listed */
+    ChunkReader(DataSource read, SourceTable source, ChannelFilter filter) {
         this.read = read;
         this.source = source;
         this.filter = filter;
-        this.index = new ChannelIndex(channels, source.channelType());
-        this.columns = channels.size();
         // format() reads every % of the template: the query's own ones are doubled, the values' placeholders added after
         String value = "\u0000";
         this.queryTemplate = query(value, value, value, value + "::" + channelArrayType()).replace("%", "%%").replace(value, "%L");
@@ -72,23 +66,30 @@ final class ChunkReader {
         return channelElementType() + "[]";
     }
 
-    /** The read windows of [start, end). */
-    ReadWindows windows(Instant start, Instant end) {
+    /** The read windows of [start, end) for a pivot of {@code columns} columns. */
+    ReadWindows windows(Instant start, Instant end, int columns) {
         return new ReadWindows(start, end, columns);
     }
 
-    /** An empty pivot shaped for this reader's columns and value type. */
-    WidePivot newPivot() {
+    /** An empty pivot of {@code columns} columns of this source's value type. */
+    WidePivot newPivot(int columns) {
         return new WidePivot(columns, source.valueType().fixedWidth(), new ValueOrder(source.valueType()), 1024);
     }
 
-    /** A chunk's read: one connection and one prepared statement for all its windows. */
-    Session open(Chunk chunk) throws SQLException {
+    /**
+     * A chunk's read: one connection and one prepared statement for all its windows.
+     *
+     * @param index the column of each of the ship's channels that has one
+     * @param recordUnknown whether channels without a column are collected ({@link Session#unknownChannels()})
+     *                      so that the chunk can add their columns; otherwise their readings are only counted
+     *                      ({@link Session#skipped()}) as the mapping's {@code unmapped=skip} wants
+     */
+    Session open(Chunk chunk, ChannelIndex index, boolean recordUnknown) throws SQLException {
         Connection c = read.getConnection();
         try {
             // each COPY is a statement of its own: no transaction spans the windows, and no ROLLBACK ends them
             c.setAutoCommit(true);
-            return new Session(chunk, c, copyStatementFor(c, chunk.ship()));
+            return new Session(chunk, c, copyStatementFor(c, chunk.ship()), index, recordUnknown);
         } catch (SQLException | RuntimeException e) {
             Pools.evict(read, c);
             c.close();
@@ -103,13 +104,29 @@ final class ChunkReader {
         private final Connection connection;
         private final PreparedStatement format;
         private final CopyManager copies;
+        private final ChannelIndex index;
+        private final boolean recordUnknown;
+        private final Set<String> unknown = new TreeSet<>();
+        private long skipped;
         private boolean failed;
 
-        private Session(Chunk chunk, Connection connection, PreparedStatement format) throws SQLException {
+        private Session(Chunk chunk, Connection connection, PreparedStatement format, ChannelIndex index, boolean recordUnknown) throws SQLException {
             this.chunk = chunk;
             this.connection = connection;
             this.format = format;
             this.copies = connection.unwrap(PGConnection.class).getCopyAPI();
+            this.index = index;
+            this.recordUnknown = recordUnknown;
+        }
+
+        /** Channels met without a column (when recorded); their readings were left out of the pivot. */
+        Set<String> unknownChannels() {
+            return unknown;
+        }
+
+        /** Readings left out of the pivot: those of channels without a column. */
+        long skipped() {
+            return skipped;
         }
 
         /** Adds the narrow rows of [start, end) to the pivot. */
@@ -137,15 +154,20 @@ final class ChunkReader {
         }
 
         /**
-         * A narrow row whose channel has no wide column, when the channel list does not leave it out:
-         * a timestamp without a reading, or an error.
+         * A narrow row whose channel has no wide column: a timestamp without a reading when the
+         * channel is NULL (as GROUP BY time makes it); else left out, its channel noted when the
+         * chunk is to add its column. Its timestamp makes no wide row: the chunk is redone with the
+         * column, or the channel's readings are skipped, timestamps and all.
          */
-        private void addWithoutColumn(WidePivot pivot, long time, boolean channelIsNull, String channel) {
-            if (!channelIsNull) {
-                throw new PermanentFault(chunk.describe() + ": channel " + channel
-                        + " has no column in the wide table (it appeared after discovery); run again to add its column");
+        private void addWithoutColumn(WidePivot pivot, long time, byte[] row, int channelAt, int channelLength) {
+            if (channelLength < 0) {
+                pivot.addTimeOnly(time);
+                return;
             }
-            pivot.addTimeOnly(time);
+            skipped++;
+            if (recordUnknown) {
+                unknown.add(index.describe(row, channelAt, channelLength));
+            }
         }
 
         @Override
@@ -178,7 +200,7 @@ final class ChunkReader {
             if (column >= 0) {
                 pivot.add(time, column, row, p + 4, valueLength);
             } else {
-                addWithoutColumn(pivot, time, channelLength < 0, channelLength < 0 ? null : index.describe(row, channelAt, channelLength));
+                addWithoutColumn(pivot, time, row, channelAt, channelLength);
             }
         }
 

@@ -34,7 +34,6 @@ final class WideWriter {
     private final WideTable wide;
     private final ChunkLedger ledger;
     private final String deleteSql;
-    private final String copySql;
     private final String shipSendSql;
     private final WriteStallGuard guard;
     // A ship's binary form never changes; asking the server once per ship saves a round trip per chunk.
@@ -47,7 +46,6 @@ final class WideWriter {
         this.wide = wide;
         this.ledger = ledger;
         this.deleteSql = "DELETE FROM " + wide.table() + " WHERE " + wide.ship() + " = ? AND " + wide.time() + " >= ? AND " + wide.time() + " < ?";
-        this.copySql = "COPY " + wide.table() + " (" + wide.columnList() + ") FROM STDIN (FORMAT binary)";
         // The ship id's binary form comes from the server's own send function, so any ship type works.
         this.shipSendSql = "SELECT " + source.shipType().sendFunction() + "(CAST(? AS " + source.shipType().name() + "))";
     }
@@ -55,9 +53,10 @@ final class WideWriter {
     /**
      * Opens the chunk's transaction: its window deleted, the COPY started.
      *
+     * @param columns the channel columns the COPY lists, those of the pivots it is given
      * @param buffer {@link CopyStream#BUFFER} bytes the COPY encodes into, owned by the chunk's consumer
      */
-    Session begin(Chunk chunk, byte[] buffer) throws SQLException {
+    Session begin(Chunk chunk, ChannelColumns.Snapshot columns, byte[] buffer) throws SQLException {
         Connection c = write.getConnection();
         try {
             byte[] ship = shipBytes.get(chunk.ship());
@@ -71,6 +70,7 @@ final class WideWriter {
                 Times.bind(ps, 3, chunk.end(), source.timeType());
                 ps.executeUpdate();
             }
+            String copySql = "COPY " + wide.table() + " (" + columns.copyColumns() + ") FROM STDIN (FORMAT binary)";
             CopyStream out = new CopyStream(c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql), guard, c, buffer);
             return new Session(chunk, c, ship, out);
         } catch (SQLException | RuntimeException e) {
@@ -116,11 +116,12 @@ final class WideWriter {
         /**
          * Ends the COPY, marks the chunk done with its attempt and commits; returns the wide rows written.
          *
+         * @param skipped readings left out because the mapping does not name their channel
          * @param started {@link System#nanoTime()} at the attempt's start
          */
-        long commit(String owner, int attempt, long narrowRows, long duplicates, long started) throws SQLException {
+        long commit(String owner, int attempt, long narrowRows, long duplicates, long skipped, long started) throws SQLException {
             long written = out.finish();
-            ledger.markDone(connection, chunk, owner, attempt, narrowRows, written, duplicates, (System.nanoTime() - started) / 1_000_000L);
+            ledger.markDone(connection, chunk, owner, attempt, narrowRows, written, duplicates, skipped, (System.nanoTime() - started) / 1_000_000L);
             connection.commit();
             done = true;
             return written;

@@ -4,10 +4,6 @@ import io.tsmigrator.config.InvalidSettingException;
 import io.tsmigrator.config.Settings;
 import io.tsmigrator.source.Discovery;
 import io.tsmigrator.source.SourceTable;
-import io.tsmigrator.target.ChannelMapping;
-import io.tsmigrator.target.WideTable;
-
-import javax.sql.DataSource;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,13 +11,11 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * What this run migrates: the ships (configured or discovered) and the time range [from, to); an
- * open end is represented by far-away instants so that ledger queries stay uniform. The channels a
- * run migrates are resolved here too, so that {@code run} and {@code doctor} agree on them. A replay
+ * open end is represented by far-away instants so that ledger queries stay uniform. A replay
  * narrows the scope further to the chunks it queued, which carry its batch name in the ledger.
  *
  * @param ships the ships in scope; a live list, since follow mode adds ships that appear in the source
@@ -85,41 +79,20 @@ public record RunScope(List<String> ships, Instant from, Instant to, boolean toI
         return start.isBefore(end) ? new Instant[] {start, end} : null;
     }
 
-    /** Channel ids found in the source, e.g. by {@link Discovery#channels()}. */
-    @FunctionalInterface
-    public interface ChannelFinder {
-        List<String> find() throws SQLException;
-    }
-
     /**
-     * The channels a run migrates, in id order: the configured ones, or those the wide table already
-     * has columns for together with those discovered in the source.
+     * The channel ids of {@code migrator.channels} in id order, normalized to the source's channel
+     * type (integer ids as the server prints them); empty when every channel is migrated.
      */
-    public static List<String> channels(Settings settings, SourceTable source, Discovery discovery, ChannelMapping mapping,
-                                        DataSource target) throws SQLException {
-        return channels(settings, source, discovery::channels, mapping, target);
-    }
-
-    /** As {@link #channels(Settings, SourceTable, Discovery, ChannelMapping, DataSource)}, with another way to find the source's channels. */
-    public static List<String> channels(Settings settings, SourceTable source, ChannelFinder found, ChannelMapping mapping,
-                                        DataSource target) throws SQLException {
+    public static List<String> listedChannels(Settings settings, SourceTable source) {
         List<String> configured = settings.channels();
-        Set<String> channels = new LinkedHashSet<>();
-        if (!configured.isEmpty()) {
-            channels.addAll(configured);
-        } else {
-            channels.addAll(WideTable.existingChannels(target, settings, mapping));
-            channels.addAll(found.find());
-        }
         List<String> sorted = new ArrayList<>();
-        for (String channel : channels) {
+        for (String channel : configured) {
             if (source.channelType().isInteger()) {
                 try {
                     sorted.add(String.valueOf(Long.parseLong(channel.trim())));
                 } catch (NumberFormatException e) {
-                    if (!configured.isEmpty()) {
-                        throw InvalidSettingException.of(Settings.CHANNELS, channel, "integer channel ids, because " + Settings.CHANNEL_COLUMN + " is " + source.channelType().name());
-                    }
+                    throw InvalidSettingException.of(Settings.CHANNELS, channel, "integer channel ids, because " + Settings.CHANNEL_COLUMN
+                            + " is " + source.channelType().name());
                 }
             } else {
                 sorted.add(channel);

@@ -17,8 +17,9 @@ import java.util.Map;
 /** Reads what {@code report} shows from the ledger, the failure history and the dead letters of one job. */
 public final class LedgerReport {
 
+    /** @param skippedRows readings left out because the mapping does not name their channel ({@code unmapped=skip}) */
     public record ShipStatus(String ship, long chunks, long done, long failed, long pending, long running, long splits,
-                             long retries, long narrowRows, long wideRows) {
+                             long retries, long narrowRows, long wideRows, long skippedRows) {
 
         public double progress() {
             return chunks == 0 ? 0 : 100.0 * done / chunks;
@@ -58,13 +59,15 @@ public final class LedgerReport {
                 return null;
             }
             List<ShipStatus> ships = new ArrayList<>();
+            // a ledger written before rows_skipped existed has none to report
+            String skipped = hasColumn(c, schema.table("chunk"), "rows_skipped") ? "coalesce(sum(rows_skipped), 0)" : "0";
             query(c, "SELECT ship_id, count(*) FILTER (WHERE status <> 'SPLIT'), count(*) FILTER (WHERE status = 'DONE'),"
                     + " count(*) FILTER (WHERE status = 'FAILED'), count(*) FILTER (WHERE status = 'PENDING'),"
                     + " count(*) FILTER (WHERE status = 'RUNNING'), count(*) FILTER (WHERE status = 'SPLIT'),"
-                    + " coalesce(sum(attempts - 1) FILTER (WHERE attempts > 1), 0), coalesce(sum(rows_read), 0), coalesce(sum(rows_written), 0)"
-                    + " FROM " + schema.table("chunk") + " WHERE job = ? GROUP BY ship_id ORDER BY ship_id", job, rs -> ships.add(new ShipStatus(
+                    + " coalesce(sum(attempts - 1) FILTER (WHERE attempts > 1), 0), coalesce(sum(rows_read), 0), coalesce(sum(rows_written), 0), "
+                    + skipped + " FROM " + schema.table("chunk") + " WHERE job = ? GROUP BY ship_id ORDER BY ship_id", job, rs -> ships.add(new ShipStatus(
                     rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7),
-                    rs.getLong(8), rs.getLong(9), rs.getLong(10))));
+                    rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11))));
             Durations[] durations = new Durations[1];
             query(c, "SELECT count(*), coalesce(min(elapsed_ms), 0), coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY elapsed_ms), 0),"
                     + " coalesce(avg(elapsed_ms), 0), coalesce(max(elapsed_ms), 0) FROM " + schema.table("chunk")
@@ -101,6 +104,18 @@ public final class LedgerReport {
                 while (rs.next()) {
                     row.accept(rs);
                 }
+            }
+        }
+    }
+
+    private static boolean hasColumn(Connection c, String table, String column) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass(?)"
+                + " AND attname = ? AND NOT attisdropped)")) {
+            ps.setString(1, table);
+            ps.setString(2, column);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
             }
         }
     }

@@ -102,9 +102,10 @@ public final class MigrationRun {
             scope = RunScope.replay(ReplayScope.ships(replayed, replay.windows()), owner);
             replayQueue = new ReplayQueue(requeue, owner, settings.chunkSize(), replayed, replay.windows());
         }
-        LOG.info("{} {} ships, {} channels from {} to {} in {} chunks, {} at a time", replay != null ? "replaying" : follow ? "following" : "migrating",
-                scope.ships().size(), source.channels().size(), source.table().table(), source.wide().table(), settings.chunkSize(),
-                settings.parallelism());
+        source.checkColumnLimit(scope.ships(), pools.control());
+        LOG.info("{} {} ships, {} from {} to {} in {} chunks, {} at a time", replay != null ? "replaying" : follow ? "following" : "migrating",
+                scope.ships().size(), source.listed().isEmpty() ? "every channel" : source.listed().size() + " listed channels",
+                source.table().table(), source.wide().table(), settings.chunkSize(), settings.parallelism());
 
         ChangeMarks changes = replay == null ? captureChanges(settings, pools, source) : ChangeMarks.NONE;
         RunWiring wiring = new RunWiring(settings, pools, schema, source, ledger, scope, replayQueue, owner, follow, changes);
@@ -114,7 +115,7 @@ public final class MigrationRun {
             controlSchema.await();
             // and a route file that cannot be read stops the run before the target gets a table
             camel.awaitRoutes();
-            source.wide().create(pools.control(), settings, source.table(), source.mapping());
+            source.prepareTarget(pools.control());
             return null;
         });
         try {

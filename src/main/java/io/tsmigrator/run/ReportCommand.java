@@ -58,6 +58,11 @@ public final class ReportCommand {
             out.printf(Locale.ROOT, "%-20s %7d %7d %7d %8d %8d %7d %8d %8.1f%% %14d %12d%n", s.ship(), s.chunks(), s.done(), s.failed(),
                     s.pending(), s.running(), s.splits(), s.retries(), s.progress(), s.narrowRows(), s.wideRows());
         }
+        long skipped = r.ships().stream().mapToLong(LedgerReport.ShipStatus::skippedRows).sum();
+        if (skipped > 0) {
+            out.printf(Locale.ROOT, "readings skipped (channels the mapping does not name, %s=skip): %d (%s)%n", Settings.CHANNELS_UNMAPPED, skipped,
+                    String.join(", ", r.ships().stream().filter(s -> s.skippedRows() > 0).map(s -> "ship " + s.ship() + ": " + s.skippedRows()).toList()));
+        }
         LedgerReport.Durations d = r.durations();
         out.printf(Locale.ROOT, "chunk duration (%d done): min %d ms, median %.0f ms, mean %.0f ms, max %d ms%n",
                 d.done(), d.minMillis(), d.medianMillis(), d.meanMillis(), d.maxMillis());
@@ -128,7 +133,8 @@ public final class ReportCommand {
         for (LedgerReport.ShipStatus s : r.ships()) {
             ships.addObject().put("ship", s.ship()).put("chunks", s.chunks()).put("done", s.done()).put("failed", s.failed())
                     .put("pending", s.pending()).put("running", s.running()).put("splits", s.splits()).put("retries", s.retries())
-                    .put("progress", JsonOutput.fixed(s.progress(), 1)).put("narrowRows", s.narrowRows()).put("wideRows", s.wideRows());
+                    .put("progress", JsonOutput.fixed(s.progress(), 1)).put("narrowRows", s.narrowRows()).put("wideRows", s.wideRows())
+                    .put("skippedRows", s.skippedRows());
         }
         LedgerReport.Durations d = r.durations();
         json.putObject("durationsMs").put("done", d.done()).put("min", d.minMillis()).put("median", JsonOutput.fixed(d.medianMillis(), 1))

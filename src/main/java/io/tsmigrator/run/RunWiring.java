@@ -91,8 +91,8 @@ final class RunWiring {
         return operations.addTo(new RunBeans())
                 .put("chunkPlanner", planner())
                 .put("chunkClaims", claims)
-                .put("chunkMigrator", new ChunkMigrator(pools.read(), pools.write(), source.table(), source.wide(), source.filter(),
-                        ledger, classifier, owner, settings.lease(), settings.socketTimeout(), inFlight))
+                .put("chunkMigrator", new ChunkMigrator(pools.read(), pools.write(), source.table(), source.wide(), source.columns(),
+                        source.mapping().unmapped(), source.filter(), ledger, classifier, owner, settings.lease(), settings.socketTimeout(), inFlight))
                 .put("deadLetters", deadLetters)
                 .put("replayQueue", replayQueue)
                 .put("chunkSplitter", new ChunkSplitter(ledger, deadLetters, settings.minChunkSize(), owner))

@@ -19,12 +19,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Finds what to migrate without scanning the whole narrow table: distinct ships and channels by an
- * index skip-scan (a recursive CTE that asks the index for the next larger key, once per distinct
- * value), and each ship's time bounds by index-backed min/max. With an index on
- * (ship, time, ...) and one leading with the channel, each step is a single index probe. Without
- * an index leading with the column, each step would scan the table (93 channels: 94 scans), so the
- * values are then found in one pass instead, and the log says how long it took and how to avoid it.
+ * Finds what to migrate without scanning the whole narrow table: distinct ships by an index
+ * skip-scan (a recursive CTE that asks the index for the next larger key, once per distinct value),
+ * and each ship's time bounds by index-backed min/max. Channel ids are listed the same way, but
+ * only where an index allows it (leading with the channel, or with (ship, channel)): a run does not
+ * need them (columns appear as chunks meet channels); the column limit's check and doctor use them.
+ * Without an index leading with the ship, each step would scan the table, so the ships are then
+ * found in one pass instead, and the log says how long it took and how to avoid it.
  */
 public final class Discovery {
 
@@ -47,12 +48,60 @@ public final class Discovery {
         }
     }
 
+    /** Whether {@link #channels()} can list the channel ids with index probes: an index leads with the channel column. */
+    public boolean canListChannels() throws SQLException {
+        return indexLeadsWith(source.channel());
+    }
+
+    /** Whether {@link #channelsOf(String)} can list a ship's channel ids with index probes: an index leads with (ship, channel). */
+    public boolean canListChannelsPerShip() throws SQLException {
+        return indexLeadsWith(source.ship(), source.channel());
+    }
+
+    /**
+     * The distinct channel ids by an index skip-scan, one probe per id. Never a scan of the table:
+     * without an index leading with the channel column ({@link #canListChannels()}) it refuses.
+     */
     public List<String> channels() throws SQLException {
-        try {
-            return distinct(source.channel(), Settings.CHANNELS);
-        } catch (SQLException e) {
-            throw new SQLException("discovering the channels of " + source.table() + " failed (" + e.getMessage()
-                    + "); list them in migrator.channels or add an index leading with the channel column", e.getSQLState(), e);
+        if (!canListChannels()) {
+            throw new IllegalStateException("no index of " + source.table() + " leads with " + source.channel() + ": listing its channels would scan it");
+        }
+        return skipScan(source.channel(), null);
+    }
+
+    /** A ship's distinct channel ids by an index skip-scan over (ship, channel); refuses without such an index. */
+    public List<String> channelsOf(String ship) throws SQLException {
+        if (!canListChannelsPerShip()) {
+            throw new IllegalStateException("no index of " + source.table() + " leads with (" + source.ship() + ", " + source.channel()
+                    + "): listing a ship's channels would scan it");
+        }
+        return skipScan(source.channel(), ship);
+    }
+
+    /**
+     * The planner's estimate of the number of distinct channel ids (pg_stats.n_distinct), or -1 when
+     * the column has no statistics. Costs a catalog lookup, nothing of the table.
+     */
+    public long estimatedChannels() throws SQLException {
+        // pg_stats is filtered by the names the subquery finds, so that PostgreSQL looks the one row up by
+        // index; joined to the catalog by name instead, it computes pg_stats for every column first
+        String sql = "SELECT s.n_distinct, (SELECT reltuples FROM pg_class WHERE oid = to_regclass(?)) FROM pg_stats s"
+                + " WHERE (s.schemaname, s.tablename, s.attname, s.inherited) = (SELECT n.nspname, c.relname, a.attname, c.relhassubclass"
+                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid"
+                + " WHERE c.oid = to_regclass(?) AND '\"' || replace(a.attname, '\"', '\"\"') || '\"' = ?)";
+        try (Connection c = Transactions.forReads(dataSource); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, source.table());
+            ps.setString(2, source.table());
+            ps.setString(3, source.channel());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return -1;
+                }
+                double distinct = rs.getDouble(1);
+                double rows = rs.getDouble(2);
+                long estimate = Math.round(distinct >= 0 ? distinct : -distinct * Math.max(rows, 0));
+                return estimate;
+            }
         }
     }
 
@@ -125,13 +174,34 @@ public final class Discovery {
                     source.table(), column, values.size(), (System.nanoTime() - started) / 1_000_000L, settingKey);
             return values;
         }
+        return skipScan(column, null);
+    }
+
+    /**
+     * Distinct values of {@code column} by a recursive CTE that asks the index for the next larger
+     * value, once per value; within one ship when {@code ship} is given (an index on (ship, column)).
+     */
+    private List<String> skipScan(String column, String ship) throws SQLException {
         String t = source.table();
+        String within = ship == null ? "" : source.ship() + " = CAST(? AS " + source.shipType().name() + ") AND ";
         String sql = "WITH RECURSIVE d(v) AS ("
-                + " (SELECT " + column + " FROM " + t + " WHERE " + column + " IS NOT NULL ORDER BY 1 LIMIT 1)"
+                + " (SELECT " + column + " FROM " + t + " WHERE " + within + column + " IS NOT NULL ORDER BY 1 LIMIT 1)"
                 + " UNION ALL"
-                + " SELECT (SELECT " + column + " FROM " + t + " WHERE " + column + " > d.v ORDER BY 1 LIMIT 1) FROM d WHERE d.v IS NOT NULL)"
+                + " SELECT (SELECT " + column + " FROM " + t + " WHERE " + within + column + " > d.v ORDER BY 1 LIMIT 1) FROM d WHERE d.v IS NOT NULL)"
                 + " SELECT v::text FROM d WHERE v IS NOT NULL";
-        return query(sql);
+        List<String> values = new ArrayList<>();
+        try (Connection c = Transactions.forReads(dataSource); PreparedStatement ps = c.prepareStatement(sql)) {
+            if (ship != null) {
+                ps.setString(1, ship);
+                ps.setString(2, ship);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    values.add(rs.getString(1));
+                }
+            }
+        }
+        return values;
     }
 
     private List<String> query(String sql) throws SQLException {
@@ -144,16 +214,21 @@ public final class Discovery {
         return values;
     }
 
-    /** Whether a valid, non-partial B-tree index has {@code quotedColumn} as its first key column. */
-    private boolean indexLeadsWith(String quotedColumn) throws SQLException {
-        String sql = "SELECT EXISTS (SELECT 1 FROM pg_index i"
+    /** Whether a valid, non-partial B-tree index has {@code quotedColumns} as its first key columns, in that order. */
+    private boolean indexLeadsWith(String... quotedColumns) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT EXISTS (SELECT 1 FROM pg_index i"
                 + " JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam AND am.amname = 'btree'"
-                + " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]"
-                + " WHERE i.indrelid = to_regclass(?) AND i.indisvalid AND i.indpred IS NULL"
-                + " AND '\"' || replace(a.attname, '\"', '\"\"') || '\"' = ?)";
-        try (Connection c = Transactions.forReads(dataSource); PreparedStatement ps = c.prepareStatement(sql)) {
+                + " WHERE i.indrelid = to_regclass(?) AND i.indisvalid AND i.indpred IS NULL");
+        for (int k = 0; k < quotedColumns.length; k++) {
+            sql.append(" AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[").append(k)
+                    .append("] AND '\"' || replace(a.attname, '\"', '\"\"') || '\"' = ?)");
+        }
+        sql.append(')');
+        try (Connection c = Transactions.forReads(dataSource); PreparedStatement ps = c.prepareStatement(sql.toString())) {
             ps.setString(1, source.table());
-            ps.setString(2, quotedColumn);
+            for (int k = 0; k < quotedColumns.length; k++) {
+                ps.setString(k + 2, quotedColumns[k]);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 boolean found = rs.getBoolean(1);

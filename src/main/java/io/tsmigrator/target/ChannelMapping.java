@@ -119,6 +119,36 @@ public final class ChannelMapping {
         return merged;
     }
 
+    /**
+     * Which channel of a ship goes to which of the wide table's columns: the columns the file names
+     * for the ship, and under {@code unmapped=column} the prefixed columns of the channels the file
+     * does not name for it. Channels whose column the table lacks are not listed. This is the
+     * lookup every reader of the wide table takes a ship's channels through (run, verify, tests).
+     *
+     * @param tableColumns the wide table's column names
+     * @return channel id to column name, named channels first
+     */
+    public Map<String, String> channelsOf(String ship, java.util.Collection<String> tableColumns) {
+        Set<String> present = tableColumns instanceof Set<String> set ? set : new java.util.HashSet<>(tableColumns);
+        Map<String, String> channels = new LinkedHashMap<>();
+        Set<String> taken = new java.util.HashSet<>();
+        for (Map.Entry<String, String> e : forShip(ship).entrySet()) {
+            if (present.contains(e.getValue())) {
+                channels.put(e.getKey(), e.getValue());
+                taken.add(e.getValue());
+            }
+        }
+        if (unmapped == UnmappedChannels.COLUMN) {
+            for (String column : tableColumns) {
+                String channel = channelOfPrefixed(column);
+                if (channel != null && !taken.contains(column) && !names(ship, channel)) {
+                    channels.put(channel, column);
+                }
+            }
+        }
+        return channels;
+    }
+
     /** Whether the file names {@code channel} for {@code ship}. */
     public boolean names(String ship, String channel) {
         Map<String, String> own = ship == null ? null : byShip.get(ship);

@@ -87,7 +87,8 @@ public final class ShipChannels {
         return shape(ship).read();
     }
 
-    private Shape shape(String ship) {
+    // the source side and the wide side of a batch ask from two threads at once
+    private synchronized Shape shape(String ship) {
         if (ship == null || !mapping.ships().contains(ship)) {
             if (everyShip == null) {
                 everyShip = shapeOf(null);

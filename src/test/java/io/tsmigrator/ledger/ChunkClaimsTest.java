@@ -110,7 +110,7 @@ class ChunkClaimsTest {
             int attempt = c.attempts() + 1 + (c == one ? 1 : 0);
             try (var conn = db.dataSource().getConnection()) {
                 conn.setAutoCommit(false);
-                ledger.markDone(conn, c, "alive", attempt, 10, 5, 0, 3);
+                ledger.markDone(conn, c, "alive", attempt, 10, 5, 0, 0, 3);
                 conn.commit();
             }
         }

@@ -55,7 +55,7 @@ class RoutesTest extends CamelMainTestSupport {
         ControlSchema schema = new ControlSchema(settings.controlSchema());
         schema.createInBackground(env.pools().control()).await();
         SourceSide source = SourceSide.read(settings, env.pools());
-        source.wide().create(env.pools().control(), settings, source.table(), source.mapping());
+        source.prepareTarget(env.pools().control());
         ChunkLedger ledger = new ChunkLedger(env.pools().control(), schema, settings.targetTable());
         RunScope scope = RunScope.of(RunScope.ships(settings, source.discovery()), null, null);
         beans = new RunWiring(settings, env.pools(), schema, source, ledger, scope, ReplayQueue.empty(), "routes-test", false, ChangeMarks.NONE)

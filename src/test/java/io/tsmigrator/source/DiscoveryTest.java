@@ -19,11 +19,12 @@ import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Discovery's cost on a real table: a skip-scan where an index leads with the column, and at most
- * one pass over the table where none does (the skip-scan would scan it once per distinct value).
+ * Discovery's cost on a real table: a skip-scan where an index leads with the column; channel ids
+ * are never listed without such an index (the skip-scan would scan the table once per id).
  */
 class DiscoveryTest {
 
@@ -32,18 +33,32 @@ class DiscoveryTest {
     private static final List<Integer> SHIPS = List.of(3, 5);
 
     @Test
-    void withoutAnIndexLeadingWithTheChannelTheTableIsScannedOnceNotOncePerChannel() throws SQLException {
+    void withoutAnIndexLeadingWithTheChannelItsChannelsAreNotListedAtAll() throws SQLException {
         TestDb db = new TestDb();
         Fleet.create(db, TABLE, SHIPS, CHANNELS, 1);
-        long before = seqScans(db);
 
-        List<String> found = discovery(db).channels();
+        Discovery discovery = discovery(db);
 
-        assertEquals(CHANNELS.stream().map(String::valueOf).toList(), found.stream().sorted((a, b) -> Integer.parseInt(a) - Integer.parseInt(b)).toList());
-        // the discovery's backend has ended; its counters reach the statistics shortly after
-        Await.until("the discovery's table scans in pg_stat_user_tables", Duration.ofSeconds(10), () -> seqScans(db) > before);
-        long scans = seqScans(db) - before;
-        assertTrue(scans <= 3, scans + " scans of the table for " + CHANNELS.size() + " channels (a parallel scan counts once per process)");
+        assertFalse(discovery.canListChannels());
+        assertFalse(discovery.canListChannelsPerShip());
+        assertThrows(IllegalStateException.class, discovery::channels);
+        assertThrows(IllegalStateException.class, () -> discovery.channelsOf("3"));
+        assertTrue(discovery.estimatedChannels() > 0, "the planner's statistics estimate the distinct ids");
+    }
+
+    @Test
+    void withAnIndexOnShipAndChannelEachShipsChannelsAreListedByIndexProbes() throws SQLException {
+        TestDb db = new TestDb();
+        Fleet.create(db, TABLE, SHIPS, CHANNELS, 1);
+        // ship 5 gets ids of its own
+        db.execute("UPDATE " + TABLE + " SET data_channel_id = data_channel_id + 1000 WHERE ship_id = 5",
+                "CREATE INDEX ON " + TABLE + " (ship_id, data_channel_id)", "ANALYZE " + TABLE);
+
+        Discovery discovery = discovery(db);
+
+        assertTrue(discovery.canListChannelsPerShip());
+        assertEquals(CHANNELS.stream().map(String::valueOf).toList(), discovery.channelsOf("3"));
+        assertEquals(CHANNELS.stream().map(c -> String.valueOf(c + 1000)).toList(), discovery.channelsOf("5"));
     }
 
     @Test
@@ -88,13 +103,8 @@ class DiscoveryTest {
     }
 
     private static Discovery discovery(TestDb db) throws SQLException {
-        SourceTable source = new SourceTable("\"tenant\".\"tbl_data_timeseries\"", "\"ship_id\"", "\"data_channel_id\"", "\"created_time\"", "\"value\"",
-                null, null, null, null);
+        SourceTable source = SourceTable.inspect(db.dataSource(), SettingsLoader.load(Map.of(), Map.of(), new Properties()));
         return new Discovery(db.dataSource(), source);
-    }
-
-    private static long seqScans(TestDb db) {
-        return db.count("SELECT seq_scan FROM pg_stat_user_tables WHERE relid = '" + TABLE + "'::regclass");
     }
 
     private static long indexScans(TestDb db) {
