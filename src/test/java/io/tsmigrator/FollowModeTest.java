@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code run --follow} against a source that keeps changing while it runs: readings on time, late
- * readings into windows already migrated, corrections, withdrawn timestamps, a new ship; with the
+ * readings into windows already migrated, corrections, withdrawn timestamps, a new ship, a new
+ * channel; with the
  * migrator's backends terminated for a while. Once the writer stops and the windows have settled,
  * the wide table must equal the SQL pivot exactly, and SIGTERM ends the process with exit 0.
  */
@@ -25,6 +26,7 @@ class FollowModeTest {
     private static final String SOURCE = "tenant.tbl_data_timeseries";
     private static final String WIDE = "tenant.tbl_data_timeseries_wide";
     private static final List<Integer> CHANNELS = List.of(1, 2, 3);
+    private static final List<Integer> WITH_THE_NEW_ONE = List.of(1, 2, 3, 4);
     private static final String PASSWORD = "f0llow-Pa55-never-shown";
 
     /** Roles are the server's, shared by every test database: one of this database's name. */
@@ -49,7 +51,7 @@ class FollowModeTest {
         args.add("--follow");
         ChildJvm follow = ChildJvm.start(args);
         try {
-            awaitPivot(db, follow, "the history");
+            awaitPivot(db, follow, "the history", CHANNELS);
 
             // on time: a new reading of ship 1 now; a new ship; late readings into migrated windows
             // (a new sub-second timestamp, a channel at an existing timestamp); a correction; a withdrawn timestamp
@@ -62,9 +64,11 @@ class FollowModeTest {
                     "DELETE FROM " + SOURCE + " WHERE ship_id = 1 AND created_time = (SELECT min(created_time) FROM " + SOURCE + " WHERE ship_id = 1)");
             // the migrator's connections are cut while the changes are taken up
             db.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'timeseries-migrator' AND pid <> pg_backend_pid()");
-            db.execute("INSERT INTO " + SOURCE + " VALUES (1, 3, now() - interval '6 minutes' + interval '0.5 second', 0.25)");
+            db.execute("INSERT INTO " + SOURCE + " VALUES (1, 3, now() - interval '6 minutes' + interval '0.5 second', 0.25)",
+                    // a sensor fitted to ship 2: a channel the wide table has no column for, in old and new windows
+                    "INSERT INTO " + SOURCE + " VALUES (2, 4, now() - interval '4 minutes', 4.5), (2, 4, now(), 4.75)");
 
-            awaitPivot(db, follow, "the changes");
+            awaitPivot(db, follow, "the changes", WITH_THE_NEW_ONE);
             assertTrue(follow.process().isAlive(), "a follow run goes on when it has caught up\n" + follow.output());
         } finally {
             follow.process().destroy(); // SIGTERM
@@ -75,11 +79,11 @@ class FollowModeTest {
         assertFalse(follow.output().contains(PASSWORD), follow.output());
     }
 
-    private static void awaitPivot(TestDb db, ChildJvm follow, String what) {
+    private static void awaitPivot(TestDb db, ChildJvm follow, String what, List<Integer> channels) {
         Await.until("the wide table to equal the pivot after " + what, Duration.ofSeconds(90), () -> {
             assertTrue(follow.process().isAlive(), follow.output());
             try {
-                SqlPivot.assertWideEqualsPivot(db, SOURCE, WIDE, SqlPivot.ids(CHANNELS), SqlPivot.prefixed(CHANNELS));
+                SqlPivot.assertWideEqualsPivot(db, SOURCE, WIDE, SqlPivot.ids(channels), SqlPivot.prefixed(channels));
                 return true;
             } catch (AssertionError | RuntimeException notYet) {
                 return false;
