@@ -40,9 +40,12 @@ public final class Pools implements AutoCloseable {
                 settings.targetPassword(), controlPoolSize(parallelism), true, false, settings));
     }
 
-    /** Each consumer may touch the ledger while the planner, the lease keeper and the aggregator do too. */
+    /**
+     * Each consumer may touch the ledger while the planner, the lease keeper and the aggregator do
+     * too, and Quartz's clustered planning timer (its scheduler and cluster check-in threads).
+     */
     public static int controlPoolSize(int parallelism) {
-        return parallelism + 3;
+        return parallelism + 4;
     }
 
     /** Connections this process opens at most, against the target (write + control) and the source (read). */

@@ -11,8 +11,8 @@ import java.sql.Statement;
 
 /**
  * The migrator's own tables in the target database: the chunk ledger, failures, dead letters,
- * per-ship completions, the operators' controls and the worker registry. Created idempotently
- * under an advisory lock, so
+ * per-ship completions, the operators' controls, the worker registry, the planning passes and
+ * Quartz's cluster tables. Created idempotently under an advisory lock, so
  * several processes may start at once.
  */
 public final class ControlSchema {
@@ -21,6 +21,11 @@ public final class ControlSchema {
 
     public ControlSchema(String schema) {
         this.schema = Identifiers.quote(schema);
+    }
+
+    /** The schema's name, quoted. */
+    public String quoted() {
+        return schema;
     }
 
     public String table(String name) {
@@ -154,6 +159,20 @@ public final class ControlSchema {
                         + " last_seen timestamptz NOT NULL,"
                         + " chunks_in_hand int NOT NULL DEFAULT 0,"
                         + " rows_per_second double precision NOT NULL DEFAULT 0)");
+                // Who planned when (PlanPassLog): one process plans at a time, and a process that did
+                // not plan knows a pass has finished since it started.
+                s.addBatch("CREATE TABLE IF NOT EXISTS " + table(PlanPassLog.TABLE) + " ("
+                        + " id bigserial PRIMARY KEY,"
+                        + " job text NOT NULL,"
+                        + " owner text NOT NULL,"
+                        + " started_at timestamptz NOT NULL DEFAULT clock_timestamp(),"
+                        + " finished_at timestamptz,"
+                        + " chunks_added int)");
+                s.addBatch("CREATE INDEX IF NOT EXISTS plan_pass_job_idx ON " + table(PlanPassLog.TABLE) + " (job, started_at)");
+                // Quartz's clustered JobStore, which elects the planning process
+                for (String quartz : QuartzTables.statements(schema)) {
+                    s.addBatch(quartz);
+                }
                 // One batch, one round trip: this runs at every start, and a far database makes each statement count.
                 s.executeBatch();
             }

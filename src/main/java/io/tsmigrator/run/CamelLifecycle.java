@@ -1,5 +1,6 @@
 package io.tsmigrator.run;
 
+import io.tsmigrator.config.Identifiers;
 import io.tsmigrator.config.InvalidSettingException;
 import io.tsmigrator.config.Settings;
 import io.tsmigrator.db.BackgroundWork;
@@ -16,6 +17,7 @@ import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.sql.DataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -37,13 +39,19 @@ public final class CamelLifecycle {
     /** How long the stop waits for the last exchanges before Camel's own shutdown takes over. */
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
+    /** The Camel context's name, the same in every process of a job (see {@link #load}). */
+    static final String CONTEXT_NAME = "migrator";
+
     private final Main main;
     private final QuartzComponent quartz;
+    /** The name under which Quartz finds the control pool, or null when the planning timer is this process's alone. */
+    private final String quartzDataSource;
     private final BackgroundWork<Void> routes;
 
-    private CamelLifecycle(Main main, QuartzComponent quartz, BackgroundWork<Void> routes) {
+    private CamelLifecycle(Main main, QuartzComponent quartz, String quartzDataSource, BackgroundWork<Void> routes) {
         this.main = main;
         this.quartz = quartz;
+        this.quartzDataSource = quartzDataSource;
         this.routes = routes;
     }
 
@@ -52,10 +60,18 @@ public final class CamelLifecycle {
      * the databases are opened, the source is read and the target is prepared: none of it needs the
      * beans, which are bound once it is done. The settings here are the command line's: the routes
      * take none of the databases' (an embedded server's URL comes later).
+     * <p>
+     * A run's planning timer is clustered: every process of the job shares it through Quartz's JDBC
+     * JobStore and one of them plans each pass. A replay plans (queues) only what it was asked to,
+     * so its timer is its own.
      */
     public static CamelLifecycle load(Settings settings, boolean replay) {
         Main main = new MigratorMain();
-        QuartzComponent quartz = quartz();
+        String dataSource = replay ? null : ClusteredQuartz.dataSourceName();
+        QuartzComponent quartz = replay ? quartz()
+                : quartz(ClusteredQuartz.properties(Identifiers.quote(settings.controlSchema()), settings.targetTable(), dataSource));
+        // Quartz's job data names the Camel context that runs the job: the same in every process
+        main.configure().withName(CONTEXT_NAME);
         configureRoutes(main, settings);
         Properties properties = settings.camelProperties();
         properties.setProperty(PLAN_STEP, replay ? "replay-dead-letters" : "plan-chunks");
@@ -66,7 +82,7 @@ public final class CamelLifecycle {
             main.bind(Operations.METRICS_REGISTRY, new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
                     io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT));
         }
-        return new CamelLifecycle(main, quartz, BackgroundWork.start("loading the routes", () -> {
+        return new CamelLifecycle(main, quartz, dataSource, BackgroundWork.start("loading the routes", () -> {
             try {
                 main.init();
             } catch (RuntimeException e) {
@@ -91,10 +107,16 @@ public final class CamelLifecycle {
         routes.awaitQuietly();
     }
 
-    /** Binds the run's beans, once the routes are loaded (Camel's configuration is done with the registry then). */
-    void bind(RunBeans beans) throws SQLException {
+    /**
+     * Binds the run's beans, once the routes are loaded (Camel's configuration is done with the
+     * registry then), and gives a clustered planning timer its connections, from the control pool.
+     */
+    void bind(RunBeans beans, DataSource control) throws SQLException {
         routes.await();
         beans.bindTo(main);
+        if (quartzDataSource != null) {
+            ClusteredQuartz.provide(quartzDataSource, control);
+        }
     }
 
     /**
@@ -113,6 +135,8 @@ public final class CamelLifecycle {
         shutdown.onSignal(() -> {
             onStop.run();
             main.completed();
+            // after the stop is asked for: a pass waiting for the database stops retrying then
+            haltPlanningTicks(quartz, quartzDataSource != null);
         });
         main.getCamelContext().addLifecycleStrategy(startingOnceReady(target));
         main.run();
@@ -163,7 +187,7 @@ public final class CamelLifecycle {
      */
     void stopWhenIdle() {
         Thread stopper = new Thread(() -> {
-            haltPlanningTicks(quartz);
+            haltPlanningTicks(quartz, quartzDataSource != null);
             CamelContext context = main.getCamelContext();
             List<AggregateProcessor> aggregators = context == null ? List.of() : aggregators(context);
             long deadline = System.nanoTime() + STOP_WAIT.toNanos();
@@ -212,12 +236,20 @@ public final class CamelLifecycle {
      * tick ahead of its time and, once that time comes, fires it even in standby, unless the trigger
      * was paused meanwhile.
      */
-    static void haltPlanningTicks(QuartzComponent quartz) {
+    static void haltPlanningTicks(QuartzComponent quartz, boolean clustered) {
         try {
-            if (quartz.getScheduler() != null) {
-                quartz.getScheduler().pauseAll();
-                quartz.getScheduler().standby();
+            if (quartz.getScheduler() == null) {
+                return;
             }
+            if (clustered) {
+                // A clustered trigger is the other processes' too: pausing it would stop their
+                // planning. This process leaves the cluster instead, once a pass it runs has ended,
+                // so no tick fires here after the routes stop.
+                quartz.getScheduler().shutdown(true);
+                return;
+            }
+            quartz.getScheduler().pauseAll();
+            quartz.getScheduler().standby();
         } catch (org.quartz.SchedulerException e) {
             LOG.debug("could not halt the planning timer before the stop: {}", e.getMessage());
         }
@@ -229,10 +261,6 @@ public final class CamelLifecycle {
      * nothing is left for an interrupt to cut short.
      */
     static QuartzComponent quartz() {
-        QuartzComponent quartz = new QuartzComponent();
-        quartz.setInterruptJobsOnShutdown(true);
-        // Nothing manages the scheduler over JMX.
-        quartz.setEnableJmx(false);
         // Quartz's defaults (its own quartz.properties) but one worker thread instead of ten: the
         // planning tick is the only job.
         Properties scheduler = new Properties();
@@ -242,6 +270,14 @@ public final class CamelLifecycle {
         scheduler.setProperty("org.quartz.threadPool.threadsInheritContextClassLoaderOfInitializingThread", "true");
         scheduler.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
         scheduler.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
+        return quartz(scheduler);
+    }
+
+    private static QuartzComponent quartz(Properties scheduler) {
+        QuartzComponent quartz = new QuartzComponent();
+        quartz.setInterruptJobsOnShutdown(true);
+        // Nothing manages the scheduler over JMX.
+        quartz.setEnableJmx(false);
         quartz.setProperties(scheduler);
         return quartz;
     }

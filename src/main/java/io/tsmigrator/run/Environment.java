@@ -97,7 +97,12 @@ public final class Environment implements AutoCloseable {
     }
 
     private static ConnectionBudget budget(Connection c, int needed, String what, int parallelism, boolean enforce) throws SQLException {
-        return enforce ? ConnectionBudget.check(c, needed, what, parallelism) : ConnectionBudget.measure(c, needed, what, parallelism);
+        ConnectionBudget budget = enforce ? ConnectionBudget.check(c, needed, what, parallelism)
+                : ConnectionBudget.measure(c, needed, what, parallelism);
+        if (enforce && budget.sharing() != null) {
+            LOG.info("{}", budget.sharing());
+        }
+        return budget;
     }
 
     /** Whether the source is read as the same role as the target is written: one connection then checks both. */

@@ -119,9 +119,12 @@ public final class MigrationRun {
             return null;
         });
         try {
-            camel.bind(wiring.beans(camel::stopWhenIdle));
+            camel.bind(wiring.beans(camel::stopWhenIdle), pools.control());
             wiring.operations().attach(camel.context());
-            camel.run(target, shutdown, wiring.claims()::stop);
+            camel.run(target, shutdown, () -> {
+                wiring.claims().stop();
+                wiring.passes().release();
+            });
         } catch (Exception e) {
             // a failure of the target's preparation is the one to report; any other still lets its DDL end first
             target.await();

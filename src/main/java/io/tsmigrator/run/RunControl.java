@@ -2,6 +2,7 @@ package io.tsmigrator.run;
 
 import io.tsmigrator.ledger.ChunkLedger;
 import io.tsmigrator.plan.ChunkClaims;
+import io.tsmigrator.plan.PlanPasses;
 import io.tsmigrator.plan.RunScope;
 import io.tsmigrator.report.ShipCompletions;
 import org.slf4j.Logger;
@@ -23,15 +24,18 @@ public class RunControl {
     private final RunScope scope;
     private final ShipCompletions completions;
     private final ChunkClaims claims;
+    private final PlanPasses passes;
     private final boolean follow;
     private final Runnable onFinished;
 
     /** @param follow whether the run goes on when nothing is left to do (run --follow): only a stop ends it */
-    public RunControl(ChunkLedger ledger, RunScope scope, ShipCompletions completions, ChunkClaims claims, boolean follow, Runnable onFinished) {
+    public RunControl(ChunkLedger ledger, RunScope scope, ShipCompletions completions, ChunkClaims claims, PlanPasses passes,
+                      boolean follow, Runnable onFinished) {
         this.ledger = ledger;
         this.scope = scope;
         this.completions = completions;
         this.claims = claims;
+        this.passes = passes;
         this.follow = follow;
         this.onFinished = onFinished;
     }
@@ -54,6 +58,11 @@ public class RunControl {
 
     public void finishIfIdle() throws SQLException {
         if (claims.isStopping() || follow) {
+            return;
+        }
+        // an empty ledger means nothing before the plan is in it, and another process may be the one planning
+        if (!passes.passedSinceStart()) {
+            LOG.debug("no planning pass has finished since this process started; checking again at the next dispatch");
             return;
         }
         if (ledger.anyUnfinished(scope.ships(), scope.from(), scope.to(), scope.batch())) {

@@ -10,6 +10,8 @@ import io.tsmigrator.ledger.ChunkLedger;
 import io.tsmigrator.ledger.ControlSchema;
 import io.tsmigrator.ledger.InFlightChunks;
 import io.tsmigrator.migrate.ChunkMigrator;
+import io.tsmigrator.ledger.PlanPassLog;
+import io.tsmigrator.plan.PlanPasses;
 import io.tsmigrator.ledger.ProbedRanges;
 import io.tsmigrator.ledger.Remigrations;
 import io.tsmigrator.plan.ChangeMarks;
@@ -44,6 +46,7 @@ final class RunWiring {
     private final ChunkClaims claims;
     private final DeadLetters deadLetters;
     private final ShipCompletions completions;
+    private final PlanPasses passes;
     private final Operations operations;
 
     RunWiring(Settings settings, Pools pools, ControlSchema schema, SourceSide source, ChunkLedger ledger, RunScope scope,
@@ -61,7 +64,13 @@ final class RunWiring {
         this.claims = new ChunkClaims(ledger, scope, owner, settings.lease(), settings.parallelism());
         this.deadLetters = new DeadLetters(ledger, schema, owner);
         this.completions = new ShipCompletions(pools.control(), ledger, schema);
+        // a replay's passes are its own; a run's are shared by every process of the job
+        this.passes = new PlanPasses(scope.batch() == null ? new PlanPassLog(pools.control(), schema, ledger.job()) : null, owner, settings.lease(), settings.planInterval());
         this.operations = new Operations(settings, pools, schema, ledger, owner, scope.batch(), claims, inFlight);
+    }
+
+    PlanPasses passes() {
+        return passes;
     }
 
     Operations operations() {
@@ -90,7 +99,8 @@ final class RunWiring {
                 .put("shipTally", new ShipTally())
                 .put("shipCompletions", completions)
                 .put("leaseKeeper", new LeaseKeeper(ledger, owner, settings.lease(), inFlight))
-                .put("runControl", new RunControl(ledger, scope, completions, claims, follow, () -> {
+                .put("planPasses", passes)
+                .put("runControl", new RunControl(ledger, scope, completions, claims, passes, follow, () -> {
                     operations.finished();
                     stopWhenIdle.run();
                 }));

@@ -97,7 +97,7 @@ class RoutesTest extends CamelMainTestSupport {
             String description = route.getDescription();
             assertFalse(description == null || description.isBlank(), "route " + route.getRouteId() + " has a description");
         }
-        assertTrue(ids.containsAll(Set.of("plan-and-dispatch", "plan-chunks", "migrate-chunk", "record-completion", "tally-ship",
+        assertTrue(ids.containsAll(Set.of("plan", "dispatch", "plan-chunks", "migrate-chunk", "record-completion", "tally-ship",
                 "dead-letter", "split-chunk", "replay-dead-letters", "renew-leases")), ids.toString());
 
         // one chunk per ship and 30-minute window holding readings
