@@ -51,6 +51,9 @@ class OperateHttpTest {
             Http.Answer page = http.get("/");
             assertEquals(200, page.status());
             assertTrue(page.body().contains("/api/status"), "the page reads the status API");
+            // the status is computed at most once a second: the answer that saw the plan
+            Await.until("the status to show the plan", Duration.ofSeconds(30),
+                    () -> http.get("/api/status").body().contains("\"ships\":[{\"ship\":\"11\""));
             Http.Answer status = http.get("/api/status");
             assertEquals(200, status.status());
             assertTrue(status.body().contains("\"state\":\"paused\""), status.body());
