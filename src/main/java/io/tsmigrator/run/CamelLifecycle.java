@@ -139,7 +139,26 @@ public final class CamelLifecycle {
             haltPlanningTicks(quartz, quartzDataSource != null);
         });
         main.getCamelContext().addLifecycleStrategy(startingOnceReady(target));
-        main.run();
+        try {
+            main.run();
+        } finally {
+            leaveQuartz();
+        }
+    }
+
+    /**
+     * camel-quartz leaves a scheduler whose jobs are still registered running, and a clustered job
+     * stays registered in its tables; Quartz keeps that scheduler in a JVM-wide registry by name, so
+     * the next run of the same job in this JVM would get it back, bound to this run's closed pool.
+     */
+    private void leaveQuartz() {
+        try {
+            if (quartz.getScheduler() != null && !quartz.getScheduler().isShutdown()) {
+                quartz.getScheduler().shutdown(true);
+            }
+        } catch (org.quartz.SchedulerException e) {
+            LOG.debug("could not shut the planning timer down: {}", e.getMessage());
+        }
     }
 
     /**
