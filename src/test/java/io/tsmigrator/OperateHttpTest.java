@@ -51,9 +51,11 @@ class OperateHttpTest {
             Http.Answer page = http.get("/");
             assertEquals(200, page.status());
             assertTrue(page.body().contains("/api/status"), "the page reads the status API");
-            // the status is computed at most once a second: the answer that saw the plan
-            Await.until("the status to show the plan", Duration.ofSeconds(30),
-                    () -> http.get("/api/status").body().contains("\"ships\":[{\"ship\":\"11\""));
+            // the status is computed at most once a second: the answer that saw the plan and the worker's first heartbeat
+            Await.until("the status to show the plan and the worker", Duration.ofSeconds(30), () -> {
+                String body = http.get("/api/status").body();
+                return body.contains("\"ships\":[{\"ship\":\"11\"") && body.contains("\"workers\":[{");
+            });
             Http.Answer status = http.get("/api/status");
             assertEquals(200, status.status());
             assertTrue(status.body().contains("\"state\":\"paused\""), status.body());
