@@ -6,7 +6,7 @@ import io.tsmigrator.config.Settings;
 import io.tsmigrator.config.SettingsLoader;
 import io.tsmigrator.replay.ReplayRequest;
 import io.tsmigrator.doctor.MappingTemplate;
-import io.tsmigrator.target.ChannelMapping;
+import io.tsmigrator.wide.ChannelMapping;
 import io.tsmigrator.run.DoctorCommand;
 import io.tsmigrator.run.ExitCodes;
 import io.tsmigrator.run.CamelLifecycle;

@@ -3,7 +3,7 @@ package io.tsmigrator.doctor;
 import io.tsmigrator.config.InvalidSettingException;
 import io.tsmigrator.config.Settings;
 import io.tsmigrator.source.SourceTable;
-import io.tsmigrator.target.ChannelMapping;
+import io.tsmigrator.wide.ChannelMapping;
 
 import java.util.ArrayList;
 import java.util.HashMap;

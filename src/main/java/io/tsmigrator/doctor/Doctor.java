@@ -15,10 +15,10 @@ import io.tsmigrator.plan.RunScope;
 import io.tsmigrator.source.Discovery;
 import io.tsmigrator.source.SourceTable;
 import io.tsmigrator.migrate.ChannelColumns;
-import io.tsmigrator.target.ChannelMapping;
-import io.tsmigrator.target.ColumnForecast;
-import io.tsmigrator.target.ColumnLimitException;
-import io.tsmigrator.target.WideTable;
+import io.tsmigrator.wide.ChannelMapping;
+import io.tsmigrator.wide.ColumnForecast;
+import io.tsmigrator.wide.ColumnLimitException;
+import io.tsmigrator.wide.WideTable;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

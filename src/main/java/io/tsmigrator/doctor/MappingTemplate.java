@@ -5,7 +5,7 @@ import io.tsmigrator.config.Settings;
 import io.tsmigrator.plan.RunScope;
 import io.tsmigrator.source.Discovery;
 import io.tsmigrator.source.SourceTable;
-import io.tsmigrator.target.ChannelMapping;
+import io.tsmigrator.wide.ChannelMapping;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 

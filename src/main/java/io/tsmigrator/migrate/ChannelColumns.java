@@ -6,9 +6,9 @@ import io.tsmigrator.config.UnmappedChannels;
 import io.tsmigrator.failure.PermanentFault;
 import io.tsmigrator.source.ColumnType;
 import io.tsmigrator.source.SourceTable;
-import io.tsmigrator.target.ChannelMapping;
-import io.tsmigrator.target.ColumnLimitException;
-import io.tsmigrator.target.WideTable;
+import io.tsmigrator.wide.ChannelMapping;
+import io.tsmigrator.wide.ColumnLimitException;
+import io.tsmigrator.wide.WideTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -10,7 +10,7 @@ import io.tsmigrator.ledger.ChunkLedger;
 import io.tsmigrator.ledger.LeaseLostException;
 import io.tsmigrator.ledger.InFlightChunks;
 import io.tsmigrator.source.SourceTable;
-import io.tsmigrator.target.WideTable;
+import io.tsmigrator.wide.WideTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -5,7 +5,7 @@ import io.tsmigrator.ledger.Chunk;
 import io.tsmigrator.ledger.ChunkLedger;
 import io.tsmigrator.source.SourceTable;
 import io.tsmigrator.source.Times;
-import io.tsmigrator.target.WideTable;
+import io.tsmigrator.wide.WideTable;
 import org.postgresql.PGConnection;
 
 import javax.sql.DataSource;

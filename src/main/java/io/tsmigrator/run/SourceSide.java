@@ -7,9 +7,9 @@ import io.tsmigrator.migrate.ChannelFilter;
 import io.tsmigrator.plan.RunScope;
 import io.tsmigrator.source.Discovery;
 import io.tsmigrator.source.SourceTable;
-import io.tsmigrator.target.ChannelMapping;
-import io.tsmigrator.target.ColumnForecast;
-import io.tsmigrator.target.WideTable;
+import io.tsmigrator.wide.ChannelMapping;
+import io.tsmigrator.wide.ColumnForecast;
+import io.tsmigrator.wide.WideTable;
 
 import javax.sql.DataSource;
 import java.sql.SQLException;

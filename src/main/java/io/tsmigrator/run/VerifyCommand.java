@@ -8,7 +8,7 @@ import io.tsmigrator.ledger.ControlSchema;
 import io.tsmigrator.ledger.Requeue;
 import io.tsmigrator.source.ColumnType;
 import io.tsmigrator.source.SourceTable;
-import io.tsmigrator.target.ChannelMapping;
+import io.tsmigrator.wide.ChannelMapping;
 import io.tsmigrator.verify.ChunkVerifier;
 import io.tsmigrator.verify.LedgerPages;
 import io.tsmigrator.verify.LedgerWindow;

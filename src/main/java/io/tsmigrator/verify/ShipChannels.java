@@ -2,7 +2,7 @@ package io.tsmigrator.verify;
 
 import io.tsmigrator.config.Identifiers;
 import io.tsmigrator.config.UnmappedChannels;
-import io.tsmigrator.target.ChannelMapping;
+import io.tsmigrator.wide.ChannelMapping;
 
 import java.util.ArrayList;
 import java.util.Collection;

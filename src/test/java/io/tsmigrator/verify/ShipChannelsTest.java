@@ -2,7 +2,7 @@ package io.tsmigrator.verify;
 
 import io.tsmigrator.config.Settings;
 import io.tsmigrator.config.SettingsLoader;
-import io.tsmigrator.target.ChannelMapping;
+import io.tsmigrator.wide.ChannelMapping;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

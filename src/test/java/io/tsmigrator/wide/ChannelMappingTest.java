@@ -1,4 +1,4 @@
-package io.tsmigrator.target;
+package io.tsmigrator.wide;
 
 import io.tsmigrator.config.InvalidSettingException;
 import io.tsmigrator.config.UnmappedChannels;

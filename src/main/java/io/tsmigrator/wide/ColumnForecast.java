@@ -1,4 +1,4 @@
-package io.tsmigrator.target;
+package io.tsmigrator.wide;
 
 import io.tsmigrator.config.UnmappedChannels;
 import io.tsmigrator.source.Discovery;

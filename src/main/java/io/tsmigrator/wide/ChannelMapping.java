@@ -1,4 +1,4 @@
-package io.tsmigrator.target;
+package io.tsmigrator.wide;
 
 import io.tsmigrator.config.Identifiers;
 import io.tsmigrator.config.InvalidSettingException;
