@@ -215,7 +215,7 @@ public class ChunkLedger {
                 + " UPDATE " + chunk + " c SET status = 'RUNNING', owner = ?, attempts = c.attempts + CASE WHEN c.status = 'RUNNING' THEN 1 ELSE 0 END,"
                 + " claimed_at = now(), lease_until = now() + ? * interval '1 millisecond', updated_at = now()"
                 + " FROM ready WHERE c.id = ready.id"
-                + " RETURNING c.id, c.ship_id, c.window_start, c.window_end, c.attempts";
+                + " RETURNING c.id, c.ship_id, c.window_start, c.window_end, c.attempts, c.claimed_at";
         List<Chunk> claimed = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, job);
@@ -235,6 +235,25 @@ public class ChunkLedger {
         }
         claimed.sort(java.util.Comparator.comparing(Chunk::start));
         return claimed;
+    }
+
+    /**
+     * A boolean SQL expression, true while the claim a chunk message carries is still the chunk's
+     * current one: the chunk RUNNING under this owner since that claim. A claim whose lease ran out
+     * (while it waited in a queue, or while its process stalled) and that was claimed again, by any
+     * process, fails it; an attempt that checks it first does no work another attempt is doing.
+     * Its parameters are bound by {@link #bindClaim}.
+     */
+    public String claimHeldSql() {
+        return "EXISTS (SELECT 1 FROM " + chunk + " WHERE id = ? AND owner = ? AND status = 'RUNNING' AND claimed_at = ?)";
+    }
+
+    /** Binds {@link #claimHeldSql()}'s parameters from {@code index} on; returns the next index. */
+    public static int bindClaim(PreparedStatement ps, int index, Chunk ch, String owner) throws SQLException {
+        ps.setLong(index, ch.id());
+        ps.setString(index + 1, owner);
+        ps.setObject(index + 2, ch.claimedAt() == null ? null : utc(ch.claimedAt()));
+        return index + 3;
     }
 
     /**
@@ -483,7 +502,8 @@ public class ChunkLedger {
     }
 
     static Chunk chunkFrom(ResultSet rs) throws SQLException {
-        return new Chunk(rs.getLong(1), rs.getString(2), rs.getTimestamp(3).toInstant(), rs.getTimestamp(4).toInstant(), rs.getInt(5));
+        return new Chunk(rs.getLong(1), rs.getString(2), rs.getTimestamp(3).toInstant(), rs.getTimestamp(4).toInstant(), rs.getInt(5),
+                rs.getTimestamp(6).toInstant());
     }
 
     static java.time.OffsetDateTime utc(Instant instant) {

@@ -66,14 +66,17 @@ public class ChunkMigrator {
     }
 
     /**
-     * One attempt. The chunk counts as in flight (its lease renewed) during the attempt; between
-     * attempts the lease a failed attempt's record extends outlasts the longest backoff.
+     * One attempt. The chunk is in hand (its lease renewed) from its claim to the end of its first
+     * attempt; a retry takes it in hand again. Between attempts the lease a failed attempt's record
+     * extends outlasts the longest backoff.
      *
      * @param redeliveries the attempts this process has already made at the chunk since it claimed
      *                     it (Camel's redelivery counter; null on the first)
      */
     public ChunkResult migrate(Chunk chunk, Integer redeliveries) throws ChunkFailure {
-        inFlight.add(chunk.id());
+        if (redeliveries != null && redeliveries > 0) {
+            inFlight.add(chunk.id()); // the claim took it in hand for the first attempt
+        }
         try {
             return attempt(chunk, chunk.attempts() + 1 + (redeliveries == null ? 0 : redeliveries));
         } finally {
@@ -109,7 +112,7 @@ public class ChunkMigrator {
 
     private Pass pass(Chunk chunk, ChannelColumns.Snapshot columns, int attempt, long started) throws ChunkFailure {
         byte[] copyBuffer = copyBuffers.get(); // this consumer's, not the opening thread's
-        WriteOpening opening = WriteOpening.start(() -> writer.begin(chunk, columns, copyBuffer));
+        WriteOpening opening = WriteOpening.start(() -> writer.begin(chunk, owner, columns, copyBuffer));
         try {
             WidePivot pivot = pivotFor(columns.columns().size());
             long narrowRows = 0;

@@ -3,6 +3,7 @@ package io.tsmigrator.migrate;
 import io.tsmigrator.db.Pools;
 import io.tsmigrator.ledger.Chunk;
 import io.tsmigrator.ledger.ChunkLedger;
+import io.tsmigrator.ledger.LeaseLostException;
 import io.tsmigrator.source.SourceTable;
 import io.tsmigrator.source.Times;
 import io.tsmigrator.wide.WideTable;
@@ -45,18 +46,26 @@ final class WideWriter {
         this.source = source;
         this.wide = wide;
         this.ledger = ledger;
-        this.deleteSql = "DELETE FROM " + wide.table() + " WHERE " + wide.ship() + " = ? AND " + wide.time() + " >= ? AND " + wide.time() + " < ?";
+        // The window is deleted only while the chunk's claim is still this attempt's, and the answer
+        // says whether it was, in the DELETE's own round trip.
+        this.deleteSql = "WITH claim AS (SELECT " + ledger.claimHeldSql() + " AS held),"
+                + " gone AS (DELETE FROM " + wide.table() + " WHERE " + wide.ship() + " = ? AND " + wide.time() + " >= ? AND " + wide.time() + " < ?"
+                + "   AND (SELECT held FROM claim))"
+                + " SELECT held FROM claim";
         // The ship id's binary form comes from the server's own send function, so any ship type works.
         this.shipSendSql = "SELECT " + source.shipType().sendFunction() + "(CAST(? AS " + source.shipType().name() + "))";
     }
 
     /**
-     * Opens the chunk's transaction: its window deleted, the COPY started.
+     * Opens the chunk's transaction: its window deleted, the COPY started. Fails with
+     * {@link LeaseLostException} before any work when the chunk's claim is no longer this attempt's
+     * (another claim took it over, see {@link ChunkLedger#claimHeldSql()}).
      *
+     * @param owner this process, the claim's owner
      * @param columns the channel columns the COPY lists, those of the pivots it is given
      * @param buffer {@link CopyStream#BUFFER} bytes the COPY encodes into, owned by the chunk's consumer
      */
-    Session begin(Chunk chunk, ChannelColumns.Snapshot columns, byte[] buffer) throws SQLException {
+    Session begin(Chunk chunk, String owner, ChannelColumns.Snapshot columns, byte[] buffer) throws SQLException {
         Connection c = write.getConnection();
         try {
             byte[] ship = shipBytes.get(chunk.ship());
@@ -65,10 +74,15 @@ final class WideWriter {
                 shipBytes.put(chunk.ship(), ship);
             }
             try (PreparedStatement ps = c.prepareStatement(deleteSql)) {
-                ps.setString(1, chunk.ship());
-                Times.bind(ps, 2, chunk.start(), source.timeType());
-                Times.bind(ps, 3, chunk.end(), source.timeType());
-                ps.executeUpdate();
+                int i = ChunkLedger.bindClaim(ps, 1, chunk, owner);
+                ps.setString(i, chunk.ship());
+                Times.bind(ps, i + 1, chunk.start(), source.timeType());
+                Times.bind(ps, i + 2, chunk.end(), source.timeType());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || !rs.getBoolean(1)) {
+                        throw new LeaseLostException(chunk, owner);
+                    }
+                }
             }
             String copySql = "COPY " + wide.table() + " (" + columns.copyColumns() + ") FROM STDIN (FORMAT binary)";
             CopyStream out = new CopyStream(c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql), guard, c, buffer);

@@ -2,6 +2,7 @@ package io.tsmigrator.plan;
 
 import io.tsmigrator.ledger.Chunk;
 import io.tsmigrator.ledger.ChunkLedger;
+import io.tsmigrator.ledger.InFlightChunks;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,17 +35,22 @@ public class ChunkClaims {
     private final String owner;
     private final Duration lease;
     private final int perClaim;
+    private final InFlightChunks inHand;
     private volatile boolean stopping;
     private volatile boolean drained = true;
     private volatile ClaimGate gate = ClaimGate.OPEN;
 
     /**
-     * A claimed chunk waits under the lease of its claim (here, then in the chunk queue, which holds
-     * {@code migrator.parallelism} chunks: about two chunks' time in all); it counts as in flight,
-     * with its lease renewed, only once a consumer has begun it. A chunk claimed but never delivered therefore
-     * expires and is claimed again instead of being held forever.
+     * A claimed chunk waits here, then in the chunk queue (which holds {@code migrator.parallelism}
+     * chunks), for two or three chunks' time; slow chunks make that longer than a lease. So it is in
+     * hand, its lease renewed, from its claim on: a lease that ran out while the chunk waited would
+     * let another claim (this process's next pass, or another process) take it, and the chunk would
+     * be delivered twice. A chunk still waiting when the process stops is handed back with the rest.
+     *
+     * @param inHand where claimed chunks are kept until an attempt at them ends
      */
-    public ChunkClaims(ChunkLedger ledger, RunScope scope, String owner, Duration lease, int parallelism) {
+    public ChunkClaims(ChunkLedger ledger, RunScope scope, String owner, Duration lease, int parallelism, InFlightChunks inHand) {
+        this.inHand = inHand;
         this.ledger = ledger;
         this.scope = scope;
         this.owner = owner;
@@ -124,6 +130,7 @@ public class ChunkClaims {
                     // under a throttle one at a time, so that each claim is weighed
                     int wanted = gate.oneAtATime() ? 1 : perClaim;
                     List<Chunk> got = ledger.claim(ships.get(ship), scope.from(), scope.to(), scope.batch(), owner, lease, wanted);
+                    got.forEach(c -> inHand.add(c.id()));
                     claimed.addAll(got);
                     if (got.size() < wanted) {
                         ship++;

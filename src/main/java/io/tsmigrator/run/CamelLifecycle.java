@@ -18,12 +18,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.UUID;
 
 /**
  * Camel Main and its planning timer for one run: loads the YAML routes, starts once the target is
@@ -44,12 +46,15 @@ public final class CamelLifecycle {
 
     private final Main main;
     private final QuartzComponent quartz;
+    /** This process's name in the ledger, the worker registry and the planning cluster. */
+    private final String owner;
     /** The name under which Quartz finds the control pool, or null when the planning timer is this process's alone. */
     private final String quartzDataSource;
     private final BackgroundWork<Void> routes;
 
-    private CamelLifecycle(Main main, QuartzComponent quartz, String quartzDataSource, BackgroundWork<Void> routes) {
+    private CamelLifecycle(Main main, QuartzComponent quartz, String owner, String quartzDataSource, BackgroundWork<Void> routes) {
         this.main = main;
+        this.owner = owner;
         this.quartz = quartz;
         this.quartzDataSource = quartzDataSource;
         this.routes = routes;
@@ -67,9 +72,10 @@ public final class CamelLifecycle {
      */
     public static CamelLifecycle load(Settings settings, boolean replay) {
         Main main = new MigratorMain();
+        String owner = ownerId();
         String dataSource = replay ? null : ClusteredQuartz.dataSourceName();
         QuartzComponent quartz = replay ? quartz()
-                : quartz(ClusteredQuartz.properties(Identifiers.quote(settings.controlSchema()), settings.targetTable(), dataSource));
+                : quartz(ClusteredQuartz.properties(Identifiers.quote(settings.controlSchema()), settings.targetTable(), dataSource, owner));
         // Quartz's job data names the Camel context that runs the job: the same in every process
         main.configure().withName(CONTEXT_NAME);
         configureRoutes(main, settings);
@@ -82,7 +88,7 @@ public final class CamelLifecycle {
             main.bind(Operations.METRICS_REGISTRY, new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
                     io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT));
         }
-        return new CamelLifecycle(main, quartz, dataSource, BackgroundWork.start("loading the routes", () -> {
+        return new CamelLifecycle(main, quartz, owner, dataSource, BackgroundWork.start("loading the routes", () -> {
             try {
                 main.init();
             } catch (RuntimeException e) {
@@ -90,6 +96,19 @@ public final class CamelLifecycle {
             }
             return null;
         }));
+    }
+
+    /**
+     * This process's name: its chunks' owner in the ledger, its row in the worker registry, and its
+     * instance in the planning cluster ({@code qrtz_scheduler_state}), so all three name it alike.
+     * Host and pid tell an operator where it runs; the random part keeps two runs of one JVM apart.
+     */
+    String owner() {
+        return owner;
+    }
+
+    private static String ownerId() {
+        return ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     /** Camel's context, once the routes are loaded. */

@@ -39,12 +39,15 @@ final class ClusteredQuartz {
      * @param quotedSchema the control schema, quoted
      * @param job the job the cluster plans (one cluster per job: the scheduler's name carries it)
      * @param dataSourceName the name under which {@link #provide} registers the connections
+     * @param instanceId this process's name in the cluster: its owner id, unique per process (Quartz's
+     *                   AUTO id is the host name and the start's millisecond, which two processes
+     *                   started together on one host can share, and then the cluster takes them for one)
      */
-    static Properties properties(String quotedSchema, String job, String dataSourceName) {
+    static Properties properties(String quotedSchema, String job, String dataSourceName, String instanceId) {
         Properties p = new Properties();
         String name = "migrator " + job;
         p.setProperty("org.quartz.scheduler.instanceName", name.length() > 120 ? name.substring(0, 120) : name);
-        p.setProperty("org.quartz.scheduler.instanceId", "AUTO");
+        p.setProperty("org.quartz.scheduler.instanceId", instanceId);
         p.setProperty("org.quartz.scheduler.idleWaitTime", String.valueOf(IDLE_WAIT_MS));
         p.setProperty("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
         // the planning tick is the only job

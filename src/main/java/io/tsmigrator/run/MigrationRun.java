@@ -21,10 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * The {@code run} and {@code replay} commands: prepares the target and the ledger, then hands the
@@ -81,7 +79,7 @@ public final class MigrationRun {
             throw e;
         }
         HeapCheck.warnIfTooSmall(settings);
-        String owner = ownerId();
+        String owner = camel.owner();
         ChunkLedger ledger = new ChunkLedger(pools.control(), schema, settings.targetTable());
         Requeue requeue = new Requeue(pools.control(), ledger, schema);
         DeadLetterSelection letters = new DeadLetterSelection(pools.control(), schema, ledger.job());
@@ -159,9 +157,5 @@ public final class MigrationRun {
             LOG.warn("{}", e.getMessage());
             return ChangeMarks.NONE;
         }
-    }
-
-    private static String ownerId() {
-        return ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
     }
 }

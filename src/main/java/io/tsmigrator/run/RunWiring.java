@@ -61,7 +61,7 @@ final class RunWiring {
         this.owner = owner;
         this.follow = follow;
         this.changes = changes;
-        this.claims = new ChunkClaims(ledger, scope, owner, settings.lease(), settings.parallelism());
+        this.claims = new ChunkClaims(ledger, scope, owner, settings.lease(), settings.parallelism(), inFlight);
         this.deadLetters = new DeadLetters(ledger, schema, owner);
         this.completions = new ShipCompletions(pools.control(), ledger, schema);
         // a replay's passes are its own; a run's are shared by every process of the job

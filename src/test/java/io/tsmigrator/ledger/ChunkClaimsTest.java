@@ -2,9 +2,13 @@ package io.tsmigrator.ledger;
 
 import io.tsmigrator.plan.ChunkClaims;
 import io.tsmigrator.plan.RunScope;
+import io.tsmigrator.support.Await;
 import io.tsmigrator.support.TestDb;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,7 +63,7 @@ class ChunkClaimsTest {
             for (String owner : List.of("one", "two")) {
                 owners.add(pool.submit(() -> {
                     List<Chunk> got = new ArrayList<>();
-                    Iterator<Chunk> claims = new ChunkClaims(ledger, scope, owner, LEASE, 2).claims();
+                    Iterator<Chunk> claims = new ChunkClaims(ledger, scope, owner, LEASE, 2, new InFlightChunks()).claims();
                     while (claims.hasNext()) {
                         got.add(claims.next());
                     }
@@ -120,6 +124,73 @@ class ChunkClaimsTest {
         assertEquals(1, db.count("SELECT count(*) FROM migrator.failure WHERE chunk_id = ? AND attempt = 2 AND sql_state = '08006'", one.id()));
         assertEquals(List.of("a"), ledger.finishedShips(List.of("a", "b")));
         assertFalse(ledger.anyUnfinished(List.of("a"), RunScope.EARLIEST, RunScope.LATEST, null));
+    }
+
+    /**
+     * A claim takes a few chunks at once; those not yet with a consumer wait in this process. They
+     * are in hand from the claim on, so their leases are renewed while they wait and no other claim
+     * takes them (which would deliver them twice).
+     */
+    @Test
+    void chunksWaitingForAConsumerAreInHandAndTheirLeasesRenewed() throws Exception {
+        TestDb db = new TestDb();
+        ChunkLedger ledger = ledger(db, List.of("a"), 4);
+        InFlightChunks inHand = new InFlightChunks();
+        Iterator<Chunk> claims = new ChunkClaims(ledger, RunScope.of(List.of("a"), null, null), "one", Duration.ofSeconds(1), 2, inHand).claims();
+        Chunk first = claims.next();
+        assertEquals(2, inHand.snapshot().length, "the chunk handed out and the one claimed with it are in hand");
+
+        assertEquals(2, ledger.renewLeases("one", inHand.snapshot(), LEASE));
+        assertEquals(2, db.count("SELECT count(*) FROM migrator.chunk WHERE owner = 'one' AND lease_until > now() + interval '1 minute'"));
+        List<Chunk> other = ledger.claim("a", RunScope.EARLIEST, RunScope.LATEST, null, "two", LEASE, 10);
+        assertEquals(2, other.size(), "another process gets the two chunks nobody holds");
+        assertFalse(other.stream().anyMatch(c -> c.id() == first.id()));
+
+        // an attempt's end lets go of its chunk; a chunk claimed twice stays in hand until both attempts end
+        inHand.add(first.id());
+        inHand.remove(first.id());
+        assertTrue(List.of(inHand.snapshot()).contains(first.id()));
+        inHand.remove(first.id());
+        assertEquals(1, inHand.snapshot().length);
+    }
+
+    /**
+     * The claim a chunk message carries stops being held once the chunk is claimed again after its
+     * lease ran out, by the same process or another: an attempt checks that before it writes.
+     */
+    @Test
+    void aClaimTakenAgainAfterItsLeaseRanOutIsNoLongerHeldByItsFirstMessage() throws Exception {
+        TestDb db = new TestDb();
+        ChunkLedger ledger = ledger(db, List.of("a"), 1);
+        Chunk first = ledger.claim("a", RunScope.EARLIEST, RunScope.LATEST, null, "one", Duration.ofMillis(1), 1).get(0);
+        assertTrue(held(db, ledger, first, "one"));
+        assertFalse(held(db, ledger, first, "two"));
+
+        awaitLeaseRanOut(db);
+        Chunk again = ledger.claim("a", RunScope.EARLIEST, RunScope.LATEST, null, "one", Duration.ofMillis(1), 1).get(0);
+        assertEquals(first.id(), again.id());
+        assertFalse(held(db, ledger, first, "one"), "the process's own new claim replaced the first");
+        assertTrue(held(db, ledger, again, "one"));
+
+        awaitLeaseRanOut(db);
+        Chunk other = ledger.claim("a", RunScope.EARLIEST, RunScope.LATEST, null, "two", LEASE, 1).get(0);
+        assertFalse(held(db, ledger, again, "one"), "another process's claim replaced it");
+        assertTrue(held(db, ledger, other, "two"));
+    }
+
+    private static void awaitLeaseRanOut(TestDb db) {
+        Await.until("the lease to run out", Duration.ofSeconds(10),
+                () -> db.count("SELECT count(*) FROM migrator.chunk WHERE status = 'RUNNING' AND lease_until < now()") == 1);
+    }
+
+    private static boolean held(TestDb db, ChunkLedger ledger, Chunk chunk, String owner) throws Exception {
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement("SELECT " + ledger.claimHeldSql())) {
+            ChunkLedger.bindClaim(ps, 1, chunk, owner);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
     }
 
     @Test

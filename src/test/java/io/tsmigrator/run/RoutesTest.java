@@ -1,6 +1,7 @@
 package io.tsmigrator.run;
 
 import io.tsmigrator.config.Settings;
+import io.tsmigrator.ledger.Chunk;
 import io.tsmigrator.ledger.ChunkLedger;
 import io.tsmigrator.ledger.ControlSchema;
 import io.tsmigrator.plan.ChangeMarks;
@@ -107,5 +108,23 @@ class RoutesTest extends CamelMainTestSupport {
         assertTrue(migrated.matches(60, TimeUnit.SECONDS), chunks + " chunks through migrate-chunk");
         assertEquals(chunks, db.count("SELECT count(*) FROM migrator.chunk WHERE status = 'DONE'"));
         SqlPivot.assertWideEqualsPivot(db, SOURCE, WIDE, SqlPivot.ids(CHANNELS), SqlPivot.prefixed(CHANNELS));
+    }
+
+    /**
+     * A chunk this process lost to another claim (its lease ran out) cannot be dead-lettered here:
+     * the dead-letter route leaves it to its new owner at once instead of retrying the bookkeeping
+     * for ever, which held a lane for good.
+     */
+    @Test
+    void aChunkAnotherProcessHoldsIsNotDeadLetteredHereAndTheRouteEnds() throws Exception {
+        long id = db.count("INSERT INTO migrator.chunk (job, ship_id, window_start, window_end, status, owner, lease_until, claimed_at)"
+                + " VALUES (?, 'held-elsewhere', timestamptz '2024-03-01 00:00Z', timestamptz '2024-03-01 00:30Z', 'RUNNING', 'another-process',"
+                + " now() + interval '1 hour', now()) RETURNING id", settings.targetTable());
+        Chunk lost = new Chunk(id, "held-elsewhere", java.time.Instant.parse("2024-03-01T00:00:00Z"),
+                java.time.Instant.parse("2024-03-01T00:30:00Z"), 0, java.time.Instant.now());
+        context.getRouteController().startRoute("dead-letter");
+        template.asyncSendBody("direct:dead-letter", lost).get(30, TimeUnit.SECONDS);
+        assertEquals(List.of(List.of("RUNNING", "another-process")), db.rows("SELECT status, owner FROM migrator.chunk WHERE id = ?", id));
+        assertEquals(0, db.count("SELECT count(*) FROM migrator.dead_letter WHERE chunk_id = ?", id));
     }
 }
