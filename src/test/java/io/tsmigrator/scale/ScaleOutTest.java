@@ -66,6 +66,7 @@ class ScaleOutTest {
         TestDb db = new TestDb();
         Fleet.create(db, SOURCE, "integer", "integer", "timestamptz", "double precision", List.of(1, 2, 3), CHANNELS, 2, 5);
         schema(db); // the ledger's tables exist before the processes do, so the test can watch them from the start
+        long t0 = System.nanoTime();
         List<ChildJvm> runs = new ArrayList<>();
         List<Http> ports = new ArrayList<>();
         ChildJvm killed = null;
@@ -83,6 +84,7 @@ class ScaleOutTest {
                         && db.count("SELECT count(*) FROM migrator.plan_pass WHERE finished_at IS NOT NULL") > 0;
             });
 
+            double joined = (System.nanoTime() - t0) / 1e9;
             // the process that planned last holds the planning trigger (it takes the next tick while the others sleep)
             String planner = (String) db.scalar("SELECT owner FROM migrator.plan_pass ORDER BY id DESC LIMIT 1");
             killed = runs.stream().filter(r -> planner.startsWith(r.process().pid() + "@")).findFirst()
@@ -112,6 +114,9 @@ class ScaleOutTest {
                 }
             });
 
+            double caughtUp = (System.nanoTime() - t0) / 1e9 - joined;
+            System.out.printf("three follow processes: all working %.1f s after their start; the survivors reached the pivot %.1f s after the SIGKILL%n",
+                    joined, caughtUp);
             // a survivor's status lists the workers, the killed one not alive (not seen for a lease)
             Http survivorPort = ports.get(killedIndex == 0 ? 1 : 0);
             long killedPid = killed.process().pid();
