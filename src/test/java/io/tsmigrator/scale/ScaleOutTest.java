@@ -156,6 +156,8 @@ class ScaleOutTest {
         }
         assertPassesNeverOverlap(db);
         assertEquals(0, db.count("SELECT count(*) FROM migrator.dead_letter"), "no dead letters");
+        // nothing failed: a chunk delivered twice would show as a failed attempt (its second COPY meets the first's rows)
+        assertEquals(List.of(), db.rows("SELECT chunk_id, kind, sql_state, error FROM migrator.failure"), "failed attempts");
         SqlPivot.assertWideEqualsPivot(db, SOURCE, WIDE, SqlPivot.ids(CHANNELS), SqlPivot.prefixed(CHANNELS));
     }
 
