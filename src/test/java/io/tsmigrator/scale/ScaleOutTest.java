@@ -74,7 +74,7 @@ class ScaleOutTest {
             for (int i = 0; i < 3; i++) {
                 Http http = new Http(Http.freePort());
                 ports.add(http);
-                runs.add(ChildJvm.start(db.runArgs("--follow", "--migrator.chunk-size=PT10M", "--migrator.plan-interval=PT0.5S",
+                runs.add(ChildJvm.start(db.runArgs("--follow", "--migrator.chunk-size=PT10M",
                         "--migrator.follow.settle=PT2S", "--camel.server.port=" + http.port())));
             }
             Await.until("three workers migrating", Duration.ofSeconds(120), () -> {

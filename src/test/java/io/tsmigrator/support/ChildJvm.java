@@ -1,6 +1,5 @@
 package io.tsmigrator.support;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +21,11 @@ public final class ChildJvm {
     }
 
     public static ChildJvm start(List<String> args) throws IOException {
+        return start(args, Path.of(System.getProperty("user.dir")));
+    }
+
+    /** Runs in {@code directory}, where the migrator looks for {@code config/} and {@code routes/}. */
+    public static ChildJvm start(List<String> args, Path directory) throws IOException {
         // C1 only and the serial collector: a child's start (Camel, its routes, Quartz, the HTTP server)
         // costs about half the CPU, which counts when tests start three of them on two shared cores
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -29,7 +33,7 @@ public final class ChildJvm {
         command.addAll(args);
         Path output = Files.createTempFile("migrator-child", ".log");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
-                .directory(new File(System.getProperty("user.dir"))).start();
+                .directory(directory.toFile()).start();
         return new ChildJvm(p, output);
     }
 
