@@ -109,20 +109,20 @@ public class ChunkLedger {
     /** Records planned windows of several ships in one batch; a window already in the ledger is left as it is. Returns how many each ship got. */
     public Map<String, Integer> plan(Map<String, List<Instant[]>> windows) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            return plan(c, windows, null);
+            return plan(c, windows);
         }
     }
 
     /** Plans windows on the caller's connection, tagged with a replay batch (null for none). */
     int plan(Connection c, String ship, List<Instant[]> windows, String batch) throws SQLException {
-        return plan(c, Map.of(ship, windows), batch).getOrDefault(ship, 0);
+        return plan(c, runs(Map.of(ship, windows)), batch).getOrDefault(ship, 0);
     }
 
     /**
      * Records the windows the planner found and widens the ships' probed ranges to what it looked
      * at, in one transaction: a pass that fails in between leaves both as they were.
      */
-    public Map<String, Integer> plan(Map<String, List<Instant[]>> windows, ProbedRanges probed, Map<String, Instant[]> lookedAt) throws SQLException {
+    public Map<String, Integer> plan(PlannedWindows windows, ProbedRanges probed, Map<String, Instant[]> lookedAt) throws SQLException {
         Map<String, Integer> added = new LinkedHashMap<>();
         Transactions.inTransaction(dataSource, c -> {
             added.putAll(plan(c, windows, null));
@@ -132,14 +132,20 @@ public class ChunkLedger {
     }
 
     Map<String, Integer> plan(Connection c, Map<String, List<Instant[]>> windows) throws SQLException {
-        return plan(c, windows, null);
+        return plan(c, runs(windows), null);
     }
 
-    private Map<String, Integer> plan(Connection c, Map<String, List<Instant[]>> windows, String batch) throws SQLException {
+    private static PlannedWindows runs(Map<String, List<Instant[]>> windows) {
+        PlannedWindows runs = new PlannedWindows();
+        windows.forEach((ship, list) -> list.forEach(w -> runs.add(ship, w[0], w[1])));
+        return runs;
+    }
+
+    private Map<String, Integer> plan(Connection c, PlannedWindows runs, String batch) throws SQLException {
         Map<String, Integer> added = new LinkedHashMap<>();
-        // Windows travel as runs: abutting windows of one length are (first start, length, how many),
-        // which the server expands. A planned calendar is a few runs per ship however many windows it
-        // has, so a million windows cost neither a million parameters nor a million rows sent.
+        if (runs.isEmpty()) {
+            return added;
+        }
         String sql = "WITH w AS (INSERT INTO " + chunk + " (job, ship_id, window_start, window_end, replay_batch)"
                 + " SELECT ?, u.s, e.ws, e.ws + u.step * interval '1 microsecond', ? FROM unnest(CAST(? AS text[]),"
                 + "   CAST(? AS int8[]), CAST(? AS int8[]), CAST(? AS int8[])) AS u(s, first, step, n),"
@@ -147,22 +153,14 @@ public class ChunkLedger {
                 + "            FROM generate_series(0, u.n - 1) AS g) AS e"
                 + " ON CONFLICT DO NOTHING RETURNING ship_id)"
                 + " SELECT ship_id, count(*) FROM w GROUP BY ship_id";
-        Runs runs = new Runs();
-        for (Map.Entry<String, List<Instant[]>> e : windows.entrySet()) {
-            for (Instant[] w : e.getValue()) {
-                runs.add(e.getKey(), w[0], w[1]);
-            }
-        }
-        if (runs.ships.isEmpty()) {
-            return added;
-        }
+        int n = runs.runs();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, job);
             ps.setString(2, batch);
             ps.setArray(3, c.createArrayOf("text", runs.ships.toArray()));
-            ps.setArray(4, c.createArrayOf("int8", runs.firsts.toArray()));
-            ps.setArray(5, c.createArrayOf("int8", runs.steps.toArray()));
-            ps.setArray(6, c.createArrayOf("int8", runs.counts.toArray()));
+            ps.setObject(4, java.util.Arrays.copyOf(runs.firsts, n));
+            ps.setObject(5, java.util.Arrays.copyOf(runs.steps, n));
+            ps.setObject(6, java.util.Arrays.copyOf(runs.counts, n));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     added.put(rs.getString(1), rs.getInt(2));
@@ -170,33 +168,6 @@ public class ChunkLedger {
             }
         }
         return added;
-    }
-
-    /** Windows as runs of abutting windows of one length, in microseconds since the epoch (the ledger's precision). */
-    private static final class Runs {
-        final List<String> ships = new ArrayList<>();
-        final List<Long> firsts = new ArrayList<>();
-        final List<Long> steps = new ArrayList<>();
-        final List<Long> counts = new ArrayList<>();
-
-        void add(String ship, Instant start, Instant end) {
-            long from = micros(start);
-            long step = micros(end) - from;
-            int last = ships.size() - 1;
-            if (last >= 0 && ships.get(last).equals(ship) && steps.get(last) == step
-                    && firsts.get(last) + steps.get(last) * counts.get(last) == from) {
-                counts.set(last, counts.get(last) + 1);
-                return;
-            }
-            ships.add(ship);
-            firsts.add(from);
-            steps.add(step);
-            counts.add(1L);
-        }
-
-        private static long micros(Instant i) {
-            return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);
-        }
     }
 
     /**
