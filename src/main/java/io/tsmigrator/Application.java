@@ -8,6 +8,7 @@ import io.tsmigrator.replay.ReplayRequest;
 import io.tsmigrator.doctor.MappingTemplate;
 import io.tsmigrator.wide.ChannelMapping;
 import io.tsmigrator.run.DoctorCommand;
+import io.tsmigrator.run.DropCaptureCommand;
 import io.tsmigrator.run.ExitCodes;
 import io.tsmigrator.run.CamelLifecycle;
 import io.tsmigrator.run.Environment;
@@ -48,12 +49,15 @@ public final class Application {
                      table and mapping, each ok/warn/fail with advice, and a recommended chunk size; exit 2 on a fail
                      --mapping-template prints each ship's channel ids as a per-ship mapping file to edit
                      (needs an index leading with (ship, channel); see docs/channels.md)
+                     --drop-capture removes this control schema's change capture (triggers, mark table)
+                     from the source, once you stop following
               help   show this text
             options: --json prints plan, report, doctor and replay's outcome as JSON
             settings: every key of config/application.properties, e.g. --migrator.chunk-size=PT20M;
             also from environment variables (MIGRATOR_CHUNK_SIZE) and -D system properties.""";
 
     private static final String MAPPING_TEMPLATE = "--mapping-template";
+    private static final String DROP_CAPTURE = "--drop-capture";
 
     private Application() {
     }
@@ -67,6 +71,7 @@ public final class Application {
         String command = "run";
         boolean json = false;
         boolean mappingTemplate = false;
+        boolean dropCapture = false;
         boolean follow = false;
         Map<String, String> options = new LinkedHashMap<>();
         Map<String, String> commandOptions = new LinkedHashMap<>();
@@ -77,6 +82,8 @@ public final class Application {
                 json = true;
             } else if (arg.equals(MAPPING_TEMPLATE)) {
                 mappingTemplate = true;
+            } else if (arg.equals(DROP_CAPTURE)) {
+                dropCapture = true;
             } else if (arg.equals("--follow")) {
                 follow = true;
             } else if (arg.equals("--requeue")) {
@@ -98,8 +105,13 @@ public final class Application {
             Secrets.register(settings.secrets());
             settings.rejectUnknownKeys();
             boolean asJson = json;
-            if (mappingTemplate && !command.equals("doctor")) {
-                err.println("error: option '" + MAPPING_TEMPLATE + "' belongs to the command 'doctor'");
+            String doctorOption = mappingTemplate ? MAPPING_TEMPLATE : dropCapture ? DROP_CAPTURE : null;
+            if (doctorOption != null && !command.equals("doctor")) {
+                err.println("error: option '" + doctorOption + "' belongs to the command 'doctor'");
+                return ExitCodes.INVALID_CONFIGURATION;
+            }
+            if (mappingTemplate && dropCapture) {
+                err.println("error: options '" + MAPPING_TEMPLATE + "' and '" + DROP_CAPTURE + "' are two jobs of 'doctor': give one");
                 return ExitCodes.INVALID_CONFIGURATION;
             }
             if (follow && !command.equals("run")) {
@@ -123,7 +135,8 @@ public final class Application {
                 case "doctor" -> mappingTemplate ? diagnose(settings, env -> {
                     new MappingTemplate(env.settings(), env.pools().read()).print(out);
                     return ExitCodes.OK;
-                }) : diagnose(settings, env -> new DoctorCommand(env, out, asJson).execute());
+                }) : dropCapture ? diagnose(settings, env -> new DropCaptureCommand(env, out).execute())
+                        : diagnose(settings, env -> new DoctorCommand(env, out, asJson).execute());
                 case "help" -> {
                     out.println(USAGE);
                     yield ExitCodes.OK;
@@ -166,7 +179,7 @@ public final class Application {
     private static int run(Settings settings, PrintStream out, ReplayRequest replay, boolean json, boolean follow) throws Exception {
         settings.validate();
         ChannelMapping.from(settings); // a mapping file that cannot be used stops the run before a database is touched
-        GracefulShutdown shutdown = GracefulShutdown.install(settings.shutdownTimeout());
+        GracefulShutdown shutdown = GracefulShutdown.install(Settings.SHUTDOWN_TIMEOUT);
         int code = ExitCodes.FAILED;
         // Camel loads the routes while the databases are opened: most of a new JVM's start goes there
         CamelLifecycle camel = CamelLifecycle.load(settings, replay != null);

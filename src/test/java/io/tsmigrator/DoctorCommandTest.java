@@ -78,15 +78,18 @@ class DoctorCommandTest {
                 "ALTER DATABASE " + databaseName(db) + " SET tcp_keepalives_idle = 60");
 
         Cli doctor = Cli.run(db.commandArgs("doctor"));
-        Cli pinged = Cli.run(db.commandArgs("doctor", "--migrator.pool.keepalive-time=PT30S"));
+        db.execute("ALTER DATABASE " + databaseName(db) + " SET idle_session_timeout = '5min'");
+        Cli pinged = Cli.run(db.commandArgs("doctor"));
 
         assertEquals(0, doctor.exitCode(), doctor.toString());
         assertTrue(line(doctor, "warn", "idle_in_transaction_session_timeout")
-                .endsWith("5 s (ALTER DATABASE), shorter than migrator.db.idle-in-transaction-timeout=PT1M, so it applies"), doctor.out());
-        assertTrue(line(doctor, "warn", "idle_session_timeout").endsWith("60 s (ALTER DATABASE); migrator.pool.keepalive-time=PT2M"), doctor.out());
-        assertTrue(doctor.out().contains("set migrator.pool.keepalive-time below it, e.g. PT30S"), doctor.out());
+                .endsWith("5 s (ALTER DATABASE), shorter than the migrator's own 60 s, so it applies"), doctor.out());
+        assertTrue(line(doctor, "warn", "idle_session_timeout").endsWith("60 s (ALTER DATABASE); the pools ping idle connections every 2 min"),
+                doctor.out());
+        assertTrue(doctor.out().contains("ALTER ROLE postgres SET idle_session_timeout = 0"), doctor.out());
         assertTrue(line(doctor, "ok", "tcp_keepalives").contains("idle 60 s (ALTER DATABASE), interval 75 s (default), count 9 (default)"), doctor.out());
-        assertTrue(line(pinged, "ok", "idle_session_timeout").endsWith("60 s (ALTER DATABASE); migrator.pool.keepalive-time=PT30S"), pinged.out());
+        assertTrue(line(pinged, "ok", "idle_session_timeout").endsWith("5 min (ALTER DATABASE); the pools ping idle connections every 2 min"),
+                pinged.out());
     }
 
     @Test
@@ -200,6 +203,44 @@ class DoctorCommandTest {
                 c.close();
             }
         }
+    }
+
+    /**
+     * A user who stops following removes the capture in one command: this control schema's triggers
+     * and mark table leave the source, another control schema's capture and the ledger stay, and
+     * the source's writers go on.
+     */
+    @Test
+    void dropCaptureRemovesThisSchemasTriggersAndMarksFromTheSource() {
+        TestDb db = new TestDb();
+        Fleet.create(db, SOURCE, List.of(1, 2), List.of(1, 2), 1);
+        assertEquals(0, Cli.run(db.runArgs()).exitCode());
+        assertEquals(0, Cli.run(db.runArgs("--migrator.control-schema=other_job")).exitCode());
+        db.execute("INSERT INTO " + SOURCE + " SELECT 1, 3, min(created_time), 1 FROM " + SOURCE + " WHERE ship_id = 1");
+        assertEquals(List.of(List.of("tsmigrator_migrator_delete"), List.of("tsmigrator_migrator_insert"), List.of("tsmigrator_migrator_update"),
+                List.of("tsmigrator_other_job_delete"), List.of("tsmigrator_other_job_insert"), List.of("tsmigrator_other_job_update")), triggers(db));
+
+        Cli drop = Cli.run(db.commandArgs("doctor", "--drop-capture"));
+        Cli again = Cli.run(db.commandArgs("doctor", "--drop-capture"));
+
+        assertEquals(0, drop.exitCode(), drop.toString());
+        assertTrue(drop.out().startsWith("change capture of control schema migrator removed from the source: its triggers, function, mark table"
+                + " and sequence; 1 windows marked changed were not migrated again"), drop.out());
+        assertTrue(drop.out().contains("the next run installs it again unless migrator.follow.capture=none"), drop.out());
+        assertEquals(List.of(List.of("tsmigrator_other_job_delete"), List.of("tsmigrator_other_job_insert"), List.of("tsmigrator_other_job_update")),
+                triggers(db));
+        assertEquals(List.of(List.of("other_job.dirty_window")), db.rows("SELECT oid::regclass::text FROM pg_class WHERE relname = 'dirty_window'"));
+        assertEquals(0L, db.count("SELECT count(*) FROM pg_proc WHERE proname = 'capture_dirty_window' AND pronamespace = 'migrator'::regnamespace"));
+        assertTrue(db.count("SELECT count(*) FROM migrator.chunk") > 0, "the ledger stays");
+        db.execute("INSERT INTO " + SOURCE + " SELECT 2, 3, min(created_time), 1 FROM " + SOURCE + " WHERE ship_id = 2");
+        assertEquals(0, again.exitCode(), again.toString());
+        assertEquals("change capture of control schema migrator: nothing installed in the source", again.out().strip());
+        assertEquals(2, Cli.run(db.commandArgs("doctor", "--drop-capture", "--mapping-template")).exitCode());
+        assertEquals(2, Cli.run(db.commandArgs("report", "--drop-capture")).exitCode());
+    }
+
+    private static List<List<Object>> triggers(TestDb db) {
+        return db.rows("SELECT tgname::text FROM pg_trigger WHERE tgrelid = '" + SOURCE + "'::regclass AND NOT tgisinternal ORDER BY 1");
     }
 
     private static String line(Cli cli, String verdict, String check) {

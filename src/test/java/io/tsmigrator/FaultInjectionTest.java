@@ -74,12 +74,12 @@ class FaultInjectionTest {
         // 93 channels at 1 Hz, as on the ships: writing 3 hours of wide rows takes well over the limit
         List<Integer> channels = java.util.stream.IntStream.rangeClosed(1, 93).boxed().toList();
         Fleet.create(db, SOURCE, "integer", "integer", "timestamptz", "double precision", List.of(1, 2), channels, 3, 1);
-        // A chunk's write COPY is open while its window is read, so the limit holds a whole chunk. At
-        // 60 ms, 10 s windows (the smallest) were dead-lettered in one CI run of 2026-12-02, on a
-        // machine whose speed swings by half within seconds; 150 ms still cuts the 3-hour chunks many times.
-        db.execute("CREATE ROLE slow_role LOGIN SUPERUSER", "ALTER ROLE slow_role SET statement_timeout = '150ms'");
+        // A chunk's write COPY is open while its window is read, so the limit holds a whole chunk. The
+        // smallest window a split makes is a minute (5,580 narrow rows here): well within 0.5 s even on a
+        // machine whose speed swings by half within seconds, while a 3-hour chunk is cut many times.
+        db.execute("CREATE ROLE slow_role LOGIN SUPERUSER", "ALTER ROLE slow_role SET statement_timeout = '500ms'");
         // listed, the channels have their columns from the start: no chunk meets one without a column
-        List<String> args = new ArrayList<>(db.runArgs("--migrator.chunk-size=PT3H", "--migrator.min-chunk-size=PT10S",
+        List<String> args = new ArrayList<>(db.runArgs("--migrator.chunk-size=PT3H",
                 "--migrator.channels=" + String.join(",", SqlPivot.ids(channels))));
         args.set(2, "--migrator.source.username=slow_role");
 
@@ -102,7 +102,7 @@ class FaultInjectionTest {
             Fleet.create(db, SOURCE, "integer", "integer", "timestamptz", "double precision", List.of(1, 2, 3), CHANNELS, 3, 1);
             // a claim whose reply is lost with the server leaves a chunk held by nobody until its lease expires
             Future<Cli> run = background.submit(() -> Cli.run(db.runArgs("--migrator.chunk-size=PT10M", "--migrator.retry.max-attempts=30",
-                    "--migrator.pool.connection-timeout=PT1S", "--migrator.lease=PT5S")));
+                    "--migrator.lease=PT5S")));
             awaitDone(db, 2);
 
             server.stop();
@@ -140,10 +140,11 @@ class FaultInjectionTest {
         Fleet.create(db, SOURCE, "integer", "integer", "timestamptz", "double precision", List.of(1, 2), CHANNELS, 3, 1);
         try (BlackholeProxy proxy = new BlackholeProxy(PostgresServer.get().port())) {
             String viaProxy = db.url().replace(":" + PostgresServer.get().port() + "/", ":" + proxy.port() + "/");
-            // the silenced sessions stay open on the server holding their chunk's locks until idle-in-transaction-timeout ends them
+            // the silenced sessions stay open on the server holding their chunk's locks until
+            // idle_in_transaction_session_timeout ends them: the database's 3 s is below the migrator's own
+            db.execute("ALTER DATABASE " + db.scalar("SELECT quote_ident(current_database())") + " SET idle_in_transaction_session_timeout = '3s'");
             List<String> args = new ArrayList<>(db.runArgs("--migrator.chunk-size=PT5M", "--migrator.db.socket-timeout=PT2S", "--migrator.lease=PT4S",
-                    "--migrator.db.idle-in-transaction-timeout=PT3S",
-                    "--migrator.pool.connection-timeout=PT1S", "--migrator.retry.max-attempts=20"));
+                    "--migrator.retry.max-attempts=20"));
             args.set(1, "--migrator.source.url=" + viaProxy);
             Future<Cli> run = background.submit(() -> Cli.run(args));
             awaitDone(db, 2);

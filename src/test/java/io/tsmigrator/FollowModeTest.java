@@ -44,8 +44,7 @@ class FollowModeTest {
                 // ten minutes of history up to a minute ago, every 5 s, for ships 1 and 2
                 "INSERT INTO " + SOURCE + " SELECT s, ch, date_trunc('second', now()) - interval '1 minute' - g * interval '5 seconds', s * 1000 + ch + g"
                         + " FROM generate_series(1, 2) s, generate_series(1, 3) ch, generate_series(0, 119) g");
-        List<String> args = new ArrayList<>(db.runArgs("--migrator.chunk-size=PT10S", "--migrator.min-chunk-size=PT1S",
-                "--migrator.plan-interval=PT0.5S", "--migrator.follow.settle=PT1S"));
+        List<String> args = new ArrayList<>(db.runArgs("--migrator.chunk-size=PT10S", "--migrator.follow.settle=PT1S"));
         args.set(2, "--migrator.source.username=" + role(db));
         args.add("--migrator.source.password=" + PASSWORD);
         args.add("--follow");

@@ -1,5 +1,6 @@
 package io.tsmigrator;
 
+import io.tsmigrator.support.ChildJvm;
 import io.tsmigrator.support.Cli;
 import io.tsmigrator.support.Fleet;
 import io.tsmigrator.support.TestDb;
@@ -44,8 +45,9 @@ class InvalidConfigurationTest {
             "--migrator.from=yesterday                       | migrator.from='yesterday'",
             "--migrator.to=2020-01-01T00:00:00Z              | migrator.to='2020-01-01T00:00:00Z'",
             "--migrator.ships=999                            | migrator.ships='999'",
-            "--migrator.min-chunk-size=PT2H                  | migrator.min-chunk-size='PT2H'",
-            "--migrator.pool.keepalive-time=PT10S            | migrator.pool.keepalive-time='PT10S'",
+            "--migrator.min-chunk-size=PT2H                  | migrator.min-chunk-size is no longer a setting (the migrator uses PT1M)",
+            "--migrator.pool.keepalive-time=PT10S            | migrator.pool.keepalive-time is no longer a setting (the migrator uses PT2M)",
+            "--migrator.lease=PT2S                           | migrator.lease='PT2S'",
             "--migrator.channels.mapping=/no/such/file.csv   | migrator.channels.mapping='/no/such/file.csv'",
             "--migrator.source.table=tenant.texty            | migrator.source.value-column='value'",
             "chunk-size=PT1H                                 | unknown command 'chunk-size=PT1H'",
@@ -88,7 +90,7 @@ class InvalidConfigurationTest {
     }
 
     @Test
-    void aRouteFileThatIsNotYamlIsOneLineNamingFileAndPlaceAndNoWideTableIsMade(@TempDir Path dir) throws IOException {
+    void aRouteFileThatIsNotYamlIsOneLineNamingFileAndPlaceAndNoWideTableIsMade(@TempDir Path dir) throws Exception {
         // an unclosed flow sequence in the middle of the route's mapping
         Path broken = routesWith(dir, "    id: migrate-chunk\n", "    id: migrate-chunk\n   bad: [unclosed\n");
 
@@ -96,7 +98,7 @@ class InvalidConfigurationTest {
     }
 
     @Test
-    void aRouteFieldCamelDoesNotKnowIsOneLineNamingFileAndPlaceAndNoWideTableIsMade(@TempDir Path dir) throws IOException {
+    void aRouteFieldCamelDoesNotKnowIsOneLineNamingFileAndPlaceAndNoWideTableIsMade(@TempDir Path dir) throws Exception {
         Path broken = routesWith(dir, "      steps:\n", "      stepz:\n");
 
         assertRefusedBeforeTheTarget(broken, "Unsupported field: stepz at line 15, column 9");
@@ -117,14 +119,17 @@ class InvalidConfigurationTest {
         return route;
     }
 
-    private static void assertRefusedBeforeTheTarget(Path broken, String problem) {
-        Cli run = Cli.run(db.runArgs("--migrator.routes=" + broken.getParent(), "--migrator.target.table=tenant.unread_routes_wide"));
+    /** Runs in the directory above the broken routes, as a user who edited them would. */
+    private static void assertRefusedBeforeTheTarget(Path broken, String problem) throws IOException, InterruptedException {
+        ChildJvm run = ChildJvm.start(db.runArgs("--migrator.target.table=tenant.unread_routes_wide"), broken.getParent().getParent());
 
-        assertEquals(2, run.exitCode(), run.toString());
-        assertEquals(1, run.err().lines().count(), run.toString());
-        assertTrue(run.err().contains("error: migrator.routes: file:" + broken.toAbsolutePath() + " is not a route file Camel can read: "), run.toString());
-        assertTrue(run.err().contains(problem), run.toString());
-        assertNull(db.scalar("SELECT to_regclass('tenant.unread_routes_wide')::text"), run.toString());
+        assertEquals(2, run.await(120), run.output());
+        List<String> errors = run.output().lines().filter(l -> l.startsWith("error: ")).toList();
+        assertEquals(1, errors.size(), run.output());
+        assertTrue(errors.get(0).startsWith("error: file:" + broken.toAbsolutePath() + " is not a route file Camel can read: "), run.output());
+        assertTrue(errors.get(0).contains(problem), run.output());
+        assertTrue(run.output().lines().noneMatch(l -> l.startsWith("\tat ")), "no stack trace: " + run.output());
+        assertNull(db.scalar("SELECT to_regclass('tenant.unread_routes_wide')::text"), run.output());
     }
 
     @Test

@@ -41,7 +41,7 @@ class OperateHttpTest {
         ControlTable controls = new ControlTable(db.dataSource(), schema, WIDE);
         controls.pause(true);
         Http http = new Http(Http.freePort());
-        ChildJvm run = ChildJvm.start(db.runArgs("--migrator.chunk-size=PT30S", "--migrator.min-chunk-size=PT5S", "--migrator.parallelism=1",
+        ChildJvm run = ChildJvm.start(db.runArgs("--migrator.chunk-size=PT30S", "--migrator.parallelism=1",
                 "--camel.server.port=" + http.port(), "--migrator.http.token=" + TOKEN, "--migrator.progress-interval=PT1S"));
         try {
             Await.until("the HTTP server", Duration.ofSeconds(180), () -> http.up() || !run.process().isAlive());
@@ -60,6 +60,8 @@ class OperateHttpTest {
             assertEquals(200, status.status());
             assertTrue(status.body().contains("\"state\":\"paused\""), status.body());
             assertTrue(status.body().contains("\"eta\":"), status.body());
+            // the run captures changes (the default), so the figure is counted, not null
+            assertTrue(status.body().contains("\"changedWindowsWaiting\":0,"), status.body());
             assertTrue(status.body().contains("\"ships\":[{\"ship\":\"11\""), status.body());
             assertTrue(status.body().contains("\"workers\":[{"), status.body());
             Http.Answer health = http.get("/observe/health");
@@ -69,6 +71,7 @@ class OperateHttpTest {
             assertEquals(200, metrics.status());
             assertTrue(metrics.body().contains("migrator_chunks{status=\"pending\"}"), metrics.body());
             assertTrue(metrics.body().contains("migrator_paused 1.0"), metrics.body());
+            assertTrue(metrics.body().contains("migrator_changed_windows_waiting 0.0"), metrics.body());
             assertEquals(0, db.count("SELECT count(*) FROM migrator.chunk WHERE status = 'DONE'"), "nothing is claimed while paused");
 
             // without the token, or with a wrong one: 401, and the run stays paused

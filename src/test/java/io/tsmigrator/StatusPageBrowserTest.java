@@ -11,6 +11,7 @@ import io.tsmigrator.support.TestDb;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -94,9 +95,7 @@ class StatusPageBrowserTest {
             Files.write(SCREENSHOT, ((org.openqa.selenium.TakesScreenshot) page).getScreenshotAs(OutputType.BYTES));
 
             db.execute("DROP TRIGGER refuse ON " + WIDE);
-            WebElement replay = page.findElement(By.cssSelector("#deadletters button.replay"));
-            long letter = Long.parseLong(replay.getAttribute("data-id"));
-            replay.click();
+            long letter = clickReplay(page);
             Await.until("the dead letter to leave the open list", Duration.ofSeconds(20),
                     () -> page.findElements(By.cssSelector("#deadletters button.replay[data-id='" + letter + "']")).isEmpty());
             assertEquals("PENDING", db.scalar("SELECT c.status FROM migrator.chunk c JOIN migrator.dead_letter d ON d.chunk_id = c.id WHERE d.id = ?", letter));
@@ -116,6 +115,25 @@ class StatusPageBrowserTest {
     }
 
     /** Chunks done of the ship with the most, as its bar shows. */
+    /**
+     * The page redraws its dead letters at every refresh: a button found just before a redraw is
+     * detached by the click (which then does nothing), so it is looked up again.
+     */
+    private static long clickReplay(WebDriver page) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                WebElement replay = page.findElement(By.cssSelector("#deadletters button.replay"));
+                long letter = Long.parseLong(replay.getAttribute("data-id"));
+                replay.click();
+                return letter;
+            } catch (StaleElementReferenceException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     private static int done(WebDriver page) {
         return page.findElements(By.cssSelector(".ship")).stream().mapToInt(e -> {
             String done = e.getAttribute("data-done");

@@ -57,19 +57,21 @@ class TlsMigrationTest {
             admin.execute("CREATE ROLE migrator LOGIN PASSWORD '" + PASSWORD + "'",
                     "GRANT CONNECT, CREATE ON DATABASE fleet TO migrator",
                     "GRANT USAGE, CREATE ON SCHEMA tenant TO migrator",
-                    "GRANT SELECT ON " + SOURCE + " TO migrator");
+                    "GRANT SELECT, TRIGGER ON " + SOURCE + " TO migrator");
 
             SQLException plain = assertThrows(SQLException.class,
                     () -> DriverManager.getConnection(server.url("fleet", "?sslmode=disable"), "migrator", PASSWORD).close());
             assertTrue(plain.getMessage().contains("no encryption"), plain.getMessage());
 
             Cli run = Cli.run(List.of("run", "--migrator.source.url=" + url, "--migrator.source.username=migrator",
-                    "--migrator.source.password=" + PASSWORD, "--migrator.chunk-size=PT30M", "--migrator.plan-interval=PT0.2S"));
+                    "--migrator.source.password=" + PASSWORD, "--migrator.chunk-size=PT30M"));
 
             assertEquals(0, run.exitCode(), run.toString());
             SqlPivot.assertWideEqualsPivot(admin, SOURCE, WIDE, SqlPivot.ids(channels), SqlPivot.prefixed(channels));
             assertEquals(List.of(List.of("migrator", false)), admin.rows("SELECT tableowner, (SELECT rolsuper FROM pg_roles"
                     + " WHERE rolname = tableowner) FROM pg_tables WHERE schemaname = 'tenant' AND tablename = 'tbl_data_timeseries_wide'"));
+            assertEquals(3L, admin.count("SELECT count(*) FROM pg_trigger WHERE tgrelid = '" + SOURCE + "'::regclass AND tgname LIKE 'tsmigrator_%'"),
+                    "change capture installed with the README's grants");
             assertEquals(List.of(List.of(true)), admin.rows("SELECT bool_and(ssl) FROM pg_stat_ssl"
                     + " JOIN pg_stat_activity USING (pid) WHERE usename IS NOT NULL"), "every session of the server uses TLS");
         }

@@ -88,7 +88,7 @@ final class CaptureInstaller {
         if (!before.elsewhere().isEmpty()) {
             throw CaptureUnavailableException.of(objects.source(), "the capture of control schema " + objects.schemaName()
                     + " is installed on " + String.join(", ", before.elsewhere())
-                    + " (remove it there with DROP FUNCTION " + objects.functionSignature() + " CASCADE, or use another migrator.control-schema)", null);
+                    + " (remove it there with doctor --drop-capture, or use another migrator.control-schema)", null);
         }
         try (Statement s = c.createStatement()) {
             s.addBatch("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");

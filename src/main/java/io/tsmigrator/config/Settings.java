@@ -32,7 +32,6 @@ public final class Settings {
     public static final String TIME_COLUMN = "migrator.source.time-column";
     public static final String VALUE_COLUMN = "migrator.source.value-column";
     public static final String TARGET_TABLE = "migrator.target.table";
-    public static final String COLUMN_PREFIX = "migrator.target.column-prefix";
     public static final String CHANNELS_MAPPING = "migrator.channels.mapping";
     public static final String CHANNELS_UNMAPPED = "migrator.channels.unmapped";
     public static final String SHIPS = "migrator.ships";
@@ -40,24 +39,14 @@ public final class Settings {
     public static final String TO = "migrator.to";
     public static final String CHANNELS = "migrator.channels";
     public static final String CHUNK_SIZE = "migrator.chunk-size";
-    public static final String MIN_CHUNK_SIZE = "migrator.min-chunk-size";
     public static final String PARALLELISM = "migrator.parallelism";
     public static final String CONTROL_SCHEMA = "migrator.control-schema";
-    public static final String PLAN_INTERVAL = "migrator.plan-interval";
     public static final String LEASE = "migrator.lease";
     public static final String FOLLOW_SETTLE = "migrator.follow.settle";
     public static final String RETRY_MAX_ATTEMPTS = "migrator.retry.max-attempts";
-    public static final String RETRY_INITIAL_DELAY = "migrator.retry.initial-delay";
-    public static final String RETRY_MAX_DELAY = "migrator.retry.max-delay";
-    public static final String SHUTDOWN_TIMEOUT = "migrator.shutdown-timeout";
     public static final String SOCKET_TIMEOUT = "migrator.db.socket-timeout";
-    public static final String STATEMENT_TIMEOUT = "migrator.db.statement-timeout";
-    public static final String IDLE_IN_TX_TIMEOUT = "migrator.db.idle-in-transaction-timeout";
     public static final String POOL_MAX_LIFETIME = "migrator.pool.max-lifetime";
-    public static final String POOL_KEEPALIVE = "migrator.pool.keepalive-time";
-    public static final String POOL_CONNECTION_TIMEOUT = "migrator.pool.connection-timeout";
     public static final String FOLLOW_CAPTURE = "migrator.follow.capture";
-    public static final String ROUTES = "migrator.routes";
     public static final String PROGRESS_INTERVAL = "migrator.progress-interval";
     public static final String HTTP_TOKEN = "migrator.http.token";
     public static final String MAX_REPLICA_LAG = "migrator.throttle.max-replica-lag";
@@ -71,10 +60,63 @@ public final class Settings {
      */
     public static final Map<String, String> DEFAULTS = Defaults.load();
 
+    /**
+     * Former settings no user needed to change, with the value each now has: naming one is refused
+     * with a line that says so (see {@link #rejectUnknownKeys()}).
+     */
+    static final Map<String, String> REMOVED = Map.ofEntries(
+            Map.entry("migrator.min-chunk-size", "PT1M"),
+            Map.entry("migrator.plan-interval", "PT1S"),
+            Map.entry("migrator.retry.initial-delay", "PT1S, or 1/120 of migrator.lease when that is shorter"),
+            Map.entry("migrator.retry.max-delay", "PT1M, or half of migrator.lease when that is shorter"),
+            Map.entry("migrator.shutdown-timeout", "PT30S"),
+            Map.entry("migrator.db.statement-timeout", "PT15M, or the server's when lower"),
+            Map.entry("migrator.db.idle-in-transaction-timeout", "PT1M, or the server's when lower"),
+            Map.entry("migrator.pool.keepalive-time", "PT2M"),
+            Map.entry("migrator.pool.connection-timeout", "PT30S"),
+            Map.entry("migrator.target.column-prefix", "ch_; name columns with migrator.channels.mapping"),
+            Map.entry("migrator.routes", "the routes directory of the working directory, else the jar's"));
+
     /** How long opening a connection may take (pgjdbc's connectTimeout). */
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** How much longer each redelivery waits than the one before. */
     public static final double RETRY_MULTIPLIER = 2.0;
+    /** The longest wait between two attempts of a chunk (or half the lease, when that is shorter). */
+    public static final Duration RETRY_MAX_DELAY = Duration.ofMinutes(1);
+    /** The wait before a chunk's second attempt (or 1/120 of the lease, when that is shorter). */
+    public static final Duration RETRY_INITIAL_DELAY = Duration.ofSeconds(1);
+    /**
+     * Smallest window a chunk that hits a time limit is split into; a chunk that cannot be halved
+     * above it becomes a dead letter. A minute of a ship's readings that cannot be read and written
+     * within the server's limits means the limit, not the chunk, needs changing.
+     */
+    public static final Duration MIN_CHUNK_SIZE = Duration.ofMinutes(1);
+    /**
+     * How often a planning pass runs and each process claims the chunks that became ready (halves
+     * of a split chunk, expired leases): they wait at most this long.
+     */
+    public static final Duration PLAN_INTERVAL = Duration.ofSeconds(1);
+    /** On SIGTERM, how long chunks in progress may take to finish before they are rolled back. */
+    public static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * statement_timeout of the migrator's own sessions (never ALTER DATABASE); a lower one set on the
+     * server, database or role stays in force. A statement stuck on a lock does not hold its chunk for good.
+     */
+    public static final Duration STATEMENT_TIMEOUT = Duration.ofMinutes(15);
+    /**
+     * idle_in_transaction_session_timeout of the migrator's own sessions; a lower one set on the server
+     * stays in force. The migrator's transactions are never idle for more than moments; a session whose
+     * connection was dropped silently keeps its chunk's rows locked until this ends it.
+     */
+    public static final Duration IDLE_IN_TRANSACTION_TIMEOUT = Duration.ofMinutes(1);
+    /** HikariCP keepaliveTime: idle pooled connections are pinged this often, so network idle limits do not cut them. */
+    public static final Duration POOL_KEEPALIVE = Duration.ofMinutes(2);
+    /** HikariCP connectionTimeout: the pools are sized so that a chunk never waits for a connection; this is the bound if one does. */
+    public static final Duration POOL_CONNECTION_TIMEOUT = Duration.ofSeconds(30);
+    /** A channel's column is this prefix and its id (ch_17), unless migrator.channels.mapping names it. */
+    public static final String COLUMN_PREFIX = "ch_";
+    /** The YAML routes: this directory below the working directory when there is one, else the routes packaged in the jar. */
+    public static final Path ROUTES = Path.of("routes");
 
     private final Map<String, String> values;
 
@@ -101,6 +143,10 @@ public final class Settings {
     /** Every key of the product; unknown {@code migrator.*} keys are rejected so a typo is not silently ignored. */
     public void rejectUnknownKeys() {
         for (String key : values.keySet()) {
+            if (REMOVED.containsKey(key)) {
+                throw new InvalidSettingException(key + " is no longer a setting (the migrator uses " + REMOVED.get(key)
+                        + "); remove it from the command line or configuration file");
+            }
             if (key.startsWith("migrator.") && !DEFAULTS.containsKey(key) && !key.equals(SettingsLoader.CONFIG_KEY)) {
                 throw new InvalidSettingException(key + " is not a known setting; see config/application.properties for the list");
             }
@@ -121,25 +167,17 @@ public final class Settings {
         timeColumn();
         valueColumn();
         targetTable();
-        columnPrefix();
         controlSchema();
         channelsMapping();
         channelsUnmapped();
         to();
-        minChunkSize();
+        chunkSize();
         parallelism();
-        planInterval();
         lease();
         followSettle();
         retryMaxAttempts();
-        retryInitialDelay();
-        retryMaxDelay();
-        shutdownTimeout();
         socketTimeout();
-        statementTimeout();
-        idleInTransactionTimeout();
-        poolKeepaliveTime();
-        poolConnectionTimeout();
+        poolMaxLifetime();
         capturesChanges();
         progressInterval();
         maxReplicaLag();
@@ -221,14 +259,6 @@ public final class Settings {
         return Identifiers.table(TARGET_TABLE, raw(TARGET_TABLE));
     }
 
-    public String columnPrefix() {
-        String prefix = raw(COLUMN_PREFIX);
-        if (!prefix.isEmpty() && !Identifiers.isValidName(prefix)) {
-            throw InvalidSettingException.of(COLUMN_PREFIX, prefix, "the start of an SQL identifier, e.g. ch_");
-        }
-        return prefix;
-    }
-
     public String controlSchema() {
         return Identifiers.name(CONTROL_SCHEMA, raw(CONTROL_SCHEMA));
     }
@@ -286,20 +316,8 @@ public final class Settings {
         return positiveDuration(CHUNK_SIZE);
     }
 
-    public Duration minChunkSize() {
-        Duration min = positiveDuration(MIN_CHUNK_SIZE);
-        if (min.compareTo(chunkSize()) > 0) {
-            throw InvalidSettingException.of(MIN_CHUNK_SIZE, raw(MIN_CHUNK_SIZE), "a duration no longer than " + CHUNK_SIZE + " (" + raw(CHUNK_SIZE) + ")");
-        }
-        return min;
-    }
-
     public int parallelism() {
         return intBetween(PARALLELISM, 1, 64);
-    }
-
-    public Duration planInterval() {
-        return positiveDuration(PLAN_INTERVAL);
     }
 
     public Duration lease() {
@@ -321,21 +339,20 @@ public final class Settings {
         return intBetween(RETRY_MAX_ATTEMPTS, 1, 1000);
     }
 
+    /**
+     * The wait before a chunk's second attempt; each further one waits {@link #RETRY_MULTIPLIER} times
+     * longer, up to {@link #retryMaxDelay()}. Scaled down with a short lease, whose processes are meant
+     * to react within seconds.
+     */
     public Duration retryInitialDelay() {
-        return nonNegativeDuration(RETRY_INITIAL_DELAY);
+        Duration scaled = lease().dividedBy(120);
+        return scaled.compareTo(RETRY_INITIAL_DELAY) < 0 ? scaled : RETRY_INITIAL_DELAY;
     }
 
-    /** Shorter than the lease: a chunk waiting for its next attempt keeps the lease its last attempt took. */
+    /** At most half the lease: a chunk waiting for its next attempt keeps the lease its last attempt took. */
     public Duration retryMaxDelay() {
-        Duration d = nonNegativeDuration(RETRY_MAX_DELAY);
-        if (d.compareTo(lease()) >= 0) {
-            throw InvalidSettingException.of(RETRY_MAX_DELAY, raw(RETRY_MAX_DELAY), "a duration shorter than " + LEASE + " (" + raw(LEASE) + ")");
-        }
-        return d;
-    }
-
-    public Duration shutdownTimeout() {
-        return positiveDuration(SHUTDOWN_TIMEOUT);
+        Duration half = lease().dividedBy(2);
+        return half.compareTo(RETRY_MAX_DELAY) < 0 ? half : RETRY_MAX_DELAY;
     }
 
     // ---- connections hardening ---------------------------------------------------------------
@@ -348,37 +365,10 @@ public final class Settings {
         return nonNegativeDuration(SOCKET_TIMEOUT);
     }
 
-    public Duration statementTimeout() {
-        return nonNegativeDuration(STATEMENT_TIMEOUT);
-    }
-
-    public Duration idleInTransactionTimeout() {
-        return nonNegativeDuration(IDLE_IN_TX_TIMEOUT);
-    }
-
     public Duration poolMaxLifetime() {
         Duration d = positiveDuration(POOL_MAX_LIFETIME);
         if (d.compareTo(Duration.ofSeconds(30)) < 0) {
             throw InvalidSettingException.of(POOL_MAX_LIFETIME, raw(POOL_MAX_LIFETIME), "at least PT30S (HikariCP's minimum)");
-        }
-        return d;
-    }
-
-    public Duration poolKeepaliveTime() {
-        Duration d = nonNegativeDuration(POOL_KEEPALIVE);
-        if (!d.isZero() && d.compareTo(Duration.ofSeconds(30)) < 0) {
-            throw InvalidSettingException.of(POOL_KEEPALIVE, raw(POOL_KEEPALIVE), "PT0S (off) or at least PT30S (HikariCP's minimum)");
-        }
-        if (!d.isZero() && d.compareTo(poolMaxLifetime()) >= 0) {
-            throw InvalidSettingException.of(POOL_KEEPALIVE, raw(POOL_KEEPALIVE), "a duration shorter than " + POOL_MAX_LIFETIME + " (" + raw(POOL_MAX_LIFETIME) + ")");
-        }
-        return d;
-    }
-
-    public Duration poolConnectionTimeout() {
-        Duration d = positiveDuration(POOL_CONNECTION_TIMEOUT);
-        if (d.compareTo(Duration.ofMillis(250)) < 0) {
-            throw InvalidSettingException.of(POOL_CONNECTION_TIMEOUT, raw(POOL_CONNECTION_TIMEOUT), "at least PT0.25S (HikariCP's minimum)");
         }
         return d;
     }
@@ -395,10 +385,6 @@ public final class Settings {
     }
 
     // ---- process -----------------------------------------------------------------------------
-
-    public Path routesDirectory() {
-        return Path.of(raw(ROUTES));
-    }
 
     // ---- operating a run ---------------------------------------------------------------------
 
@@ -441,9 +427,8 @@ public final class Settings {
         p.setProperty("migrator.derived.initial-delay-ms", String.valueOf(retryInitialDelay().toMillis()));
         p.setProperty("migrator.derived.max-delay-ms", String.valueOf(retryMaxDelay().toMillis()));
         p.setProperty("migrator.derived.retry-multiplier", String.valueOf(RETRY_MULTIPLIER));
-        p.setProperty("migrator.derived.plan-interval-ms", String.valueOf(planInterval().toMillis()));
+        p.setProperty("migrator.derived.plan-interval-ms", String.valueOf(PLAN_INTERVAL.toMillis()));
         p.setProperty("migrator.derived.lease-renew-ms", String.valueOf(lease().toMillis() / 3));
-        p.setProperty("migrator.derived.shutdown-timeout-s", String.valueOf(Math.max(1, shutdownTimeout().toSeconds())));
         // How often an idle queue consumer looks whether it should stop. Camel's stop waits for each
         // queue's consumers to look, one queue after the other and with no way to wake them, so this
         // is the tail of every run; ~500 wake-ups a second of an idle consumer cost a fraction of 1 % of a core.
@@ -532,13 +517,5 @@ public final class Settings {
             // reported below
         }
         throw InvalidSettingException.of(key, v, "a whole number from " + min + " to " + max);
-    }
-
-    private boolean bool(String key) {
-        String v = raw(key);
-        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
-            return Boolean.parseBoolean(v);
-        }
-        throw InvalidSettingException.of(key, v, "true or false");
     }
 }

@@ -34,25 +34,11 @@ public final class ControlApi {
     }
 
     public Map<String, Object> pause(Exchange exchange) throws SQLException {
-        BearerToken.Verdict verdict = verdict(exchange);
-        if (verdict != BearerToken.Verdict.ALLOWED) {
-            return refusal(exchange, verdict);
-        }
-        controls.table().pause(true);
-        controls.changed();
-        LOG.info("paused by an operator: chunks in progress finish, no new chunk is claimed");
-        return answer("paused", true);
+        return authorized(exchange, () -> paused(true, "paused by an operator: chunks in progress finish, no new chunk is claimed"));
     }
 
     public Map<String, Object> resume(Exchange exchange) throws SQLException {
-        BearerToken.Verdict verdict = verdict(exchange);
-        if (verdict != BearerToken.Verdict.ALLOWED) {
-            return refusal(exchange, verdict);
-        }
-        controls.table().pause(false);
-        controls.changed();
-        LOG.info("resumed by an operator");
-        return answer("paused", false);
+        return authorized(exchange, () -> paused(false, "resumed by an operator"));
     }
 
     /**
@@ -60,51 +46,62 @@ public final class ControlApi {
      * so {@code {}} ends the throttle.
      */
     public Map<String, Object> throttle(Exchange exchange) throws SQLException {
-        BearerToken.Verdict verdict = verdict(exchange);
-        if (verdict != BearerToken.Verdict.ALLOWED) {
-            return refusal(exchange, verdict);
-        }
-        Long rows;
-        Integer lanes;
-        try {
-            String text = exchange.getMessage().getBody(String.class);
-            Map<?, ?> body = text == null || text.isBlank() ? Map.of() : JSON.readValue(text, Map.class);
-            rows = positive(body, "maxRowsPerSecond");
-            Long l = positive(body, "maxLanes");
-            lanes = l == null ? null : Math.toIntExact(l);
-        } catch (IllegalArgumentException | ArithmeticException | com.fasterxml.jackson.core.JsonProcessingException e) {
-            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 400);
-            return answer("error", e.getMessage());
-        }
-        controls.table().throttle(rows, lanes);
-        controls.changed();
-        LOG.info("throttle set by an operator: {} narrow rows/s, {} lanes", rows == null ? "no limit of" : rows, lanes == null ? "no limit of" : lanes);
-        Map<String, Object> answer = answer("maxRowsPerSecond", rows);
-        answer.put("maxLanes", lanes);
-        return answer;
+        return authorized(exchange, () -> {
+            Long rows;
+            Integer lanes;
+            try {
+                String text = exchange.getMessage().getBody(String.class);
+                Map<?, ?> body = text == null || text.isBlank() ? Map.of() : JSON.readValue(text, Map.class);
+                rows = positive(body, "maxRowsPerSecond");
+                Long l = positive(body, "maxLanes");
+                lanes = l == null ? null : Math.toIntExact(l);
+            } catch (IllegalArgumentException | ArithmeticException | com.fasterxml.jackson.core.JsonProcessingException e) {
+                return failure(exchange, 400, e.getMessage());
+            }
+            controls.table().throttle(rows, lanes);
+            controls.changed();
+            LOG.info("throttle set by an operator: {} narrow rows/s, {} lanes", rows == null ? "no limit of" : rows, lanes == null ? "no limit of" : lanes);
+            Map<String, Object> answer = answer("maxRowsPerSecond", rows);
+            answer.put("maxLanes", lanes);
+            return answer;
+        });
     }
 
     public Map<String, Object> replay(Exchange exchange, String id) throws SQLException {
+        return authorized(exchange, () -> {
+            long letter;
+            try {
+                letter = Long.parseLong(id);
+            } catch (NumberFormatException e) {
+                return failure(exchange, 400, "not a dead letter id");
+            }
+            if (!requeue.deadLetter(letter, batch)) {
+                return failure(exchange, 404, "no open dead letter " + letter + " in this job");
+            }
+            LOG.info("dead letter {} replayed by an operator: its chunk is pending again", letter);
+            Map<String, Object> answer = answer("id", letter);
+            answer.put("queued", true);
+            return answer;
+        });
+    }
+
+    /** What a control does once the caller is known to hold the token; returns the answer's body. */
+    @FunctionalInterface
+    private interface Change {
+        Map<String, Object> apply() throws SQLException;
+    }
+
+    /** Every control: check the token, then change and answer; a refused request changes nothing. */
+    private Map<String, Object> authorized(Exchange exchange, Change change) throws SQLException {
         BearerToken.Verdict verdict = verdict(exchange);
-        if (verdict != BearerToken.Verdict.ALLOWED) {
-            return refusal(exchange, verdict);
-        }
-        long letter;
-        try {
-            letter = Long.parseLong(id);
-        } catch (NumberFormatException e) {
-            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 400);
-            return answer("error", "not a dead letter id");
-        }
-        boolean queued = requeue.deadLetter(letter, batch);
-        if (!queued) {
-            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 404);
-            return answer("error", "no open dead letter " + letter + " in this job");
-        }
-        LOG.info("dead letter {} replayed by an operator: its chunk is pending again", letter);
-        Map<String, Object> answer = answer("id", letter);
-        answer.put("queued", true);
-        return answer;
+        return verdict == BearerToken.Verdict.ALLOWED ? change.apply() : refusal(exchange, verdict);
+    }
+
+    private Map<String, Object> paused(boolean paused, String log) throws SQLException {
+        controls.table().pause(paused);
+        controls.changed();
+        LOG.info(log);
+        return answer("paused", paused);
     }
 
     /** Checks the token and drops the header, so it can be neither echoed in the answer nor logged. */
@@ -116,12 +113,15 @@ public final class ControlApi {
 
     private static Map<String, Object> refusal(Exchange exchange, BearerToken.Verdict verdict) {
         if (verdict == BearerToken.Verdict.DISABLED) {
-            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 403);
-            return answer("error", "controls are disabled: set migrator.http.token to enable them");
+            return failure(exchange, 403, "controls are disabled: set migrator.http.token to enable them");
         }
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 401);
         exchange.getMessage().setHeader("WWW-Authenticate", "Bearer");
-        return answer("error", "a valid Authorization: Bearer token is required");
+        return failure(exchange, 401, "a valid Authorization: Bearer token is required");
+    }
+
+    private static Map<String, Object> failure(Exchange exchange, int status, String error) {
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        return answer("error", error);
     }
 
     private static Long positive(Map<?, ?> body, String key) {

@@ -83,10 +83,10 @@ public final class Pools implements AutoCloseable {
         config.setAutoCommit(autoCommit);
         config.setReadOnly(readOnly);
         config.setMaxLifetime(settings.poolMaxLifetime().toMillis());
-        config.setKeepaliveTime(settings.poolKeepaliveTime().toMillis());
-        config.setConnectionTimeout(settings.poolConnectionTimeout().toMillis());
+        config.setKeepaliveTime(Settings.POOL_KEEPALIVE.toMillis());
+        config.setConnectionTimeout(Settings.POOL_CONNECTION_TIMEOUT.toMillis());
         config.setInitializationFailTimeout(-1);
-        config.setConnectionInitSql(sessionSettings(settings));
+        config.setConnectionInitSql(sessionSettings());
         // commit the session settings at set-up: on a connection with autocommit off they would
         // otherwise open a transaction that lasts until its first use (now() is then the time the
         // pool opened it) and that use's rollback would undo them (time zone and timeouts)
@@ -108,10 +108,10 @@ public final class Pools implements AutoCloseable {
      * it obeys the infrastructure and learns of it through a statement timeout (and splits). UTC so
      * that window bounds mean the same for {@code timestamp} and {@code timestamptz} time columns.
      */
-    static String sessionSettings(Settings settings) {
+    static String sessionSettings() {
         return "SET TIME ZONE 'UTC'; "
-                + tighten("statement_timeout", settings.statementTimeout().toMillis())
-                + tighten("idle_in_transaction_session_timeout", settings.idleInTransactionTimeout().toMillis());
+                + tighten("statement_timeout", Settings.STATEMENT_TIMEOUT.toMillis())
+                + tighten("idle_in_transaction_session_timeout", Settings.IDLE_IN_TRANSACTION_TIMEOUT.toMillis());
     }
 
     /**

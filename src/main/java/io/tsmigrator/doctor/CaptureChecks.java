@@ -47,8 +47,7 @@ final class CaptureChecks {
                         "changes inside migrated windows are found only by verify --requeue");
             }
             return Finding.warn(CHECK, "installed on " + String.join(", ", tables(state)) + " though " + Settings.FOLLOW_CAPTURE + "=none",
-                    "the source's writers still pay for the trigger and no run reads its marks; remove it: DROP FUNCTION " + schema
-                            + ".capture_dirty_window() CASCADE; DROP TABLE " + schema + ".dirty_window; DROP SEQUENCE " + schema + ".dirty_window_version");
+                    "the source's writers still pay for the trigger and no run reads its marks; remove it: doctor --drop-capture");
         }
         if (!state.elsewhere().isEmpty()) {
             return Finding.warn(CHECK, "the capture of control schema " + settings.controlSchema() + " is on " + String.join(", ", state.elsewhere()),

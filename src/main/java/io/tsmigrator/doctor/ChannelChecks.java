@@ -127,7 +127,7 @@ final class ChannelChecks {
         List<String> unused = mapping.mappedChannels().stream().filter(ch -> !channels.contains(ch)).toList();
         List<String> stale = new ArrayList<>();
         for (String channel : mapping.mappedChannels()) {
-            String prefixed = settings.columnPrefix() + channel;
+            String prefixed = Settings.COLUMN_PREFIX + channel;
             if (channels.contains(channel) && mapping.names(null, channel) && !prefixed.equals(mapping.columnFor(channel)) && wide.has(prefixed)) {
                 stale.add(prefixed + " (now " + mapping.columnFor(channel) + ")");
             }

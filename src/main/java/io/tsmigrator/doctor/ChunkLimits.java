@@ -4,14 +4,14 @@ import io.tsmigrator.config.Settings;
 import io.tsmigrator.failure.ChunkTimeLimits;
 import io.tsmigrator.failure.ChunkTimeLimits.Limit;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The limits on how long a chunk may take, by the run's own rule ({@link ChunkTimeLimits}), with
  * the statement timeout the servers actually put in force: the server's (configuration, database
- * or role) when it is shorter than {@code migrator.db.statement-timeout}, which the run only ever tightens.
+ * or role) when it is shorter than the migrator's own ({@link Settings#STATEMENT_TIMEOUT}), which
+ * the run only ever tightens.
  */
 final class ChunkLimits {
 
@@ -21,22 +21,21 @@ final class ChunkLimits {
     static ChunkTimeLimits of(Settings settings, List<Server> servers) {
         List<Limit> statements = new ArrayList<>();
         for (Server server : servers) {
-            Limit statement = statementTimeout(settings, server);
-            if (statement != null && !statements.contains(statement)) {
+            Limit statement = statementTimeout(server);
+            if (!statements.contains(statement)) {
                 statements.add(statement);
             }
         }
         return ChunkTimeLimits.of(settings, statements);
     }
 
-    /** The statement timeout of the migrator's sessions on a server, or null when there is none. */
-    static Limit statementTimeout(Settings settings, Server server) {
+    /** The statement timeout of the migrator's sessions on a server. */
+    static Limit statementTimeout(Server server) {
         ServerSettings.Setting s = server.settings().get(ServerSettings.STATEMENT_TIMEOUT);
-        Duration ours = settings.statementTimeout();
-        if (s != null && s.isSet() && (ours.isZero() || s.duration().compareTo(ours) < 0)) {
+        if (s != null && s.isSet() && s.duration().compareTo(Settings.STATEMENT_TIMEOUT) < 0) {
             return new Limit("statement_timeout" + (server.suffix().isEmpty() ? "" : " on " + server.role()) + " (" + s.origin() + ")", s.duration());
         }
-        return ours.isZero() ? null : new Limit(Settings.STATEMENT_TIMEOUT, ours);
+        return ChunkTimeLimits.OWN_STATEMENT_TIMEOUT;
     }
 
     static String describe(Limit limit) {

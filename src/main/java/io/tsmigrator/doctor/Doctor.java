@@ -155,7 +155,7 @@ public final class Doctor {
         }
         PoolChecks poolChecks = new PoolChecks(settings);
         findings.addAll(poolChecks.connections(budgets));
-        ServerChecks serverChecks = new ServerChecks(settings, target);
+        ServerChecks serverChecks = new ServerChecks(target);
         for (Server server : servers) {
             findings.addAll(serverChecks.check(server));
         }
@@ -218,7 +218,7 @@ public final class Doctor {
             return null;
         }
         ChunkSizeAdvisor.Recommendation r = ChunkSizeAdvisor.advise(m.rowsPerChunk(), settings.chunkSize(), m.sample().rowsPerSecond(),
-                limits, settings.minChunkSize());
+                limits, Settings.MIN_CHUNK_SIZE);
         Finding size = ChunkSizeAdvisor.finding(r);
         if (planFinding.verdict() != Verdict.OK && plan.scansTable()) {
             // the estimate scales with the chunk's rows, but a Seq Scan costs the whole table whatever the window

@@ -27,12 +27,6 @@ final class PoolChecks {
         findings.add(Finding.ok("pool max-lifetime", Settings.POOL_MAX_LIFETIME + "=" + settings.poolMaxLifetime(),
                 "keep it below any proxy or firewall limit on connection age (the database cannot report those); chunks are kept"
                         + " well under it"));
-        if (settings.poolKeepaliveTime().isZero()) {
-            findings.add(Finding.warn("pool keepalive-time", Settings.POOL_KEEPALIVE + "=PT0S (off)",
-                    "idle pooled connections are never pinged, so a firewall or NAT may drop them silently; set it, e.g. PT2M"));
-        } else {
-            findings.add(Finding.ok("pool keepalive-time", Settings.POOL_KEEPALIVE + "=" + settings.poolKeepaliveTime(), ""));
-        }
         return findings;
     }
 

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The server settings that end long work, each judged against the migrator's own settings. */
+/** The server settings that end long work, each judged against the limits the migrator sets in its own sessions. */
 final class ServerChecks {
 
     /** Below this, an ordinary pause inside a chunk's transaction (a GC pause, a slow network) ends the session. */
@@ -14,11 +14,9 @@ final class ServerChecks {
     /** Load balancers and NAT gateways drop connections silent for as little as 4 to 6 minutes. */
     static final Duration LONGEST_KEEPALIVE_IDLE = Duration.ofMinutes(5);
 
-    private final Settings settings;
     private final ChunkSizeAdvisor.Target target;
 
-    ServerChecks(Settings settings, ChunkSizeAdvisor.Target target) {
-        this.settings = settings;
+    ServerChecks(ChunkSizeAdvisor.Target target) {
         this.target = target;
     }
 
@@ -38,55 +36,42 @@ final class ServerChecks {
     private Finding statementTimeout(Server server) {
         String check = ServerSettings.STATEMENT_TIMEOUT + server.suffix();
         ServerSettings.Setting s = server.settings().get(ServerSettings.STATEMENT_TIMEOUT);
-        Duration ours = settings.statementTimeout();
-        String oursText = Settings.STATEMENT_TIMEOUT + "=" + ours;
-        if (s.isSet() && (ours.isZero() || s.duration().compareTo(ours) < 0)) {
-            return Finding.warn(check, s.describe() + (ours.isZero() ? "; " + oursText + " sets none" : ", shorter than " + oursText)
-                            + ", so it applies",
+        String ours = Durations.human(Settings.STATEMENT_TIMEOUT);
+        if (s.isSet() && s.duration().compareTo(Settings.STATEMENT_TIMEOUT) < 0) {
+            return Finding.warn(check, s.describe() + ", shorter than the migrator's own " + ours + ", so it applies",
                     "statements running longer are cancelled (SQLState 57014) and their chunks split; the recommended chunk size"
                             + " keeps each under " + Durations.human(target.duration()) + "; or lift it for the migrator's role: ALTER ROLE "
                             + server.settings().user() + " SET statement_timeout = 0 (the migrator still applies its own " + ours + ")");
         }
-        if (ours.isZero() && !s.isSet()) {
-            return Finding.warn(check, s.describe() + " and " + oursText + ": no statement limit",
-                    "a statement stuck on the server (a lock wait) holds its chunk for good; set " + Settings.STATEMENT_TIMEOUT);
-        }
-        return Finding.ok(check, s.describe() + "; the migrator's sessions use " + oursText, "");
+        return Finding.ok(check, s.describe() + "; the migrator's sessions use " + ours, "");
     }
 
     private Finding idleInTransaction(Server server, ServerSettings.Setting s) {
         String check = ServerSettings.IDLE_IN_TRANSACTION + server.suffix();
-        Duration ours = settings.idleInTransactionTimeout();
-        String oursText = Settings.IDLE_IN_TX_TIMEOUT + "=" + ours;
-        boolean serverWins = s.isSet() && (ours.isZero() || s.duration().compareTo(ours) < 0);
-        Duration effective = serverWins ? s.duration() : ours;
-        String value = s.describe() + (serverWins ? (ours.isZero() ? "; " + oursText + " sets none" : ", shorter than " + oursText) + ", so it applies"
-                : "; the migrator's sessions use " + (ours.isZero() ? "none (" + oursText + ")" : oursText));
-        if (effective.isZero()) {
-            return Finding.warn(check, value, "a write whose connection was silently dropped keeps its chunk window locked until TCP"
-                    + " gives up; set " + Settings.IDLE_IN_TX_TIMEOUT + " (default PT1M)");
+        String ours = Durations.human(Settings.IDLE_IN_TRANSACTION_TIMEOUT);
+        if (!s.isSet() || s.duration().compareTo(Settings.IDLE_IN_TRANSACTION_TIMEOUT) >= 0) {
+            return Finding.ok(check, s.describe() + "; the migrator's sessions use " + ours, "");
         }
-        if (effective.compareTo(SHORTEST_IDLE_IN_TRANSACTION) < 0) {
+        String value = s.describe() + ", shorter than the migrator's own " + ours + ", so it applies";
+        if (s.duration().compareTo(SHORTEST_IDLE_IN_TRANSACTION) < 0) {
             return Finding.warn(check, value, "a pause inside a chunk's transaction longer than this (garbage collection, a slow"
                     + " network) ends the session and fails the attempt; at least " + Durations.human(SHORTEST_IDLE_IN_TRANSACTION)
-                    + (serverWins ? " (ALTER ROLE " + server.settings().user() + " SET idle_in_transaction_session_timeout = '1min')"
-                    : " (" + Settings.IDLE_IN_TX_TIMEOUT + ")"));
+                    + " (ALTER ROLE " + server.settings().user() + " SET idle_in_transaction_session_timeout = '1min')");
         }
         return Finding.ok(check, value, "");
     }
 
     private Finding idleSession(Server server, ServerSettings.Setting s) {
         String check = ServerSettings.IDLE_SESSION + server.suffix();
-        Duration keepalive = settings.poolKeepaliveTime();
         if (!s.isSet()) {
             return Finding.ok(check, s.describe(), "");
         }
-        String value = s.describe() + "; " + Settings.POOL_KEEPALIVE + "=" + keepalive;
-        if (keepalive.isZero() || keepalive.compareTo(s.duration()) >= 0) {
+        String value = s.describe() + "; the pools ping idle connections every " + Durations.human(Settings.POOL_KEEPALIVE);
+        if (Settings.POOL_KEEPALIVE.compareTo(s.duration()) >= 0) {
             return Finding.warn(check, value, "the server closes pooled connections idle this long between chunks (SQLState 57P05);"
-                    + " set " + Settings.POOL_KEEPALIVE + " below it, e.g. " + half(s.duration()));
+                    + " lift it for the migrator's role: ALTER ROLE " + server.settings().user() + " SET idle_session_timeout = 0");
         }
-        return Finding.ok(check, value, "the pool pings idle connections before the server closes them");
+        return Finding.ok(check, value, "the pools ping idle connections before the server closes them");
     }
 
     private Finding keepalives(Server server) {
@@ -111,10 +96,5 @@ final class ServerChecks {
 
     private static String seconds(ServerSettings.Setting s) {
         return s.isSet() ? Durations.human(s.duration()) : "0 (system default)";
-    }
-
-    private static Duration half(Duration d) {
-        Duration half = d.dividedBy(2);
-        return half.compareTo(Duration.ofSeconds(30)) < 0 ? Duration.ofSeconds(30) : half;
     }
 }

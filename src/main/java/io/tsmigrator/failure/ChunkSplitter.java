@@ -13,7 +13,7 @@ import java.time.Instant;
 /**
  * Shrinks work that outgrew a server or network limit: a chunk classified too big is replaced in
  * the ledger by its two halves, which the planner's claims pick up like any other chunk. A chunk
- * whose halves would be shorter than {@code migrator.min-chunk-size} cannot shrink further and is
+ * whose halves would be shorter than {@code Settings.MIN_CHUNK_SIZE} cannot shrink further and is
  * dead-lettered with the cause.
  */
 public class ChunkSplitter {

@@ -11,7 +11,7 @@ import java.util.List;
  * The one rule on how long a chunk may work, used by the run's split decision
  * ({@link FailureClassifier}) and by {@code doctor}'s chunk-size advice. The limits:
  * <ul>
- * <li>the statement timeout in force in the migrator's sessions ({@code migrator.db.statement-timeout},
+ * <li>the statement timeout in force in the migrator's sessions ({@link Settings#STATEMENT_TIMEOUT},
  * or a shorter one the server sets, which {@code doctor} reads); a chunk's COPY into the wide table
  * is one statement;</li>
  * <li>{@code migrator.db.socket-timeout}: a statement that sends nothing for this long ends its attempt;</li>
@@ -39,6 +39,9 @@ public record ChunkTimeLimits(List<Limit> limits) {
     /** A failed attempt repeats its whole chunk: no chunk should be aimed at more than a minute's work. */
     public static final Duration CEILING = Duration.ofMinutes(1);
 
+    /** The statement timeout the migrator sets in its own sessions, when the server sets none lower. */
+    public static final Limit OWN_STATEMENT_TIMEOUT = new Limit("the migrator's statement_timeout", Settings.STATEMENT_TIMEOUT);
+
     public ChunkTimeLimits {
         limits = List.copyOf(limits);
         if (limits.isEmpty()) {
@@ -53,12 +56,12 @@ public record ChunkTimeLimits(List<Limit> limits) {
 
     /**
      * @param statementTimeouts the statement timeouts in force on the servers, when read from them;
-     *                          empty: {@code migrator.db.statement-timeout}
+     *                          empty: the migrator's own
      */
     public static ChunkTimeLimits of(Settings settings, List<Limit> statementTimeouts) {
         List<Limit> limits = new ArrayList<>(statementTimeouts);
-        if (limits.isEmpty() && !settings.statementTimeout().isZero()) {
-            limits.add(new Limit(Settings.STATEMENT_TIMEOUT, settings.statementTimeout()));
+        if (limits.isEmpty()) {
+            limits.add(OWN_STATEMENT_TIMEOUT);
         }
         if (!settings.socketTimeout().isZero()) {
             limits.add(new Limit(Settings.SOCKET_TIMEOUT, settings.socketTimeout()));

@@ -398,28 +398,6 @@ public class ChunkLedger {
     }
 
     /**
-     * The end of each ship's latest DONE window: how far its migrated readings reach. Read backwards
-     * along the ship's windows, so it costs the same whatever the ledger's size.
-     */
-    public Map<String, Instant> migratedUntil(List<String> ships) throws SQLException {
-        String sql = "SELECT s.ship_id, (SELECT window_end FROM " + chunk + " WHERE job = ? AND ship_id = s.ship_id AND status = 'DONE'"
-                + " ORDER BY window_start DESC LIMIT 1) FROM unnest(CAST(? AS text[])) AS s(ship_id)";
-        Map<String, Instant> until = new LinkedHashMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, job);
-            ps.setArray(2, c.createArrayOf("text", ships.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    if (rs.getTimestamp(2) != null) {
-                        until.put(rs.getString(1), rs.getTimestamp(2).toInstant());
-                    }
-                }
-            }
-        }
-        return until;
-    }
-
-    /**
      * The given ships that are finished: every chunk DONE (split parents count as their halves),
      * at least one chunk. Index probes per ship, not a count of its chunks.
      */

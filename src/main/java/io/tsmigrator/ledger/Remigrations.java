@@ -140,17 +140,6 @@ public class Remigrations {
         }
     }
 
-    /** Accepted marks still waiting for their windows to be migrated again. */
-    public long waiting() throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + table + " WHERE job = ?")) {
-            ps.setString(1, ledger.job());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
-
     private static void bindMarks(Connection c, PreparedStatement ps, int first, List<Mark> marks) throws SQLException {
         ps.setArray(first, c.createArrayOf("text", marks.stream().map(Mark::ship).toArray()));
         ps.setArray(first + 1, c.createArrayOf("text", marks.stream().map(mk -> mk.start().toString()).toArray()));

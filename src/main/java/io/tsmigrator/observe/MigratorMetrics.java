@@ -50,6 +50,8 @@ public final class MigratorMetrics {
                 p -> p.eta() == null ? Double.NaN : p.eta().toSeconds());
         gauge(registry, "migrator_lag_seconds", "Now minus the end of the newest migrated window, largest over the ships (NaN before any)",
                 p -> p.lag() == null ? Double.NaN : p.lag().toMillis() / 1000.0);
+        gauge(registry, "migrator_changed_windows_waiting", "Windows change capture marked that wait to be migrated again (NaN without capture)",
+                p -> p.changedWindowsWaiting() == null ? Double.NaN : p.changedWindowsWaiting());
         Gauge.builder("migrator_paused", controls, c -> {
             try {
                 ControlState s = c.state();

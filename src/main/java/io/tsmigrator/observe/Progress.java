@@ -3,6 +3,7 @@ package io.tsmigrator.observe;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A job's progress at one moment, all from the ledger: what a restart cannot forget.
@@ -11,9 +12,21 @@ import java.util.List;
  * @param rowsPerSecondSinceStart narrow rows per second from the job's first chunk to its latest
  * @param eta the time left at the recent pace, or null while there is too little to go on
  * @param lag now minus the newest migrated window's end, the largest over the ships; null before any
+ * @param changedWindows per ship, the windows change capture marked that wait to be migrated again
+ *                       (ships without any are left out); null when the job does not capture changes
  */
 public record Progress(Instant at, List<ShipProgress> ships, double rowsPerSecondLastMinute, double rowsPerSecondSinceStart,
-                       Duration eta, long openDeadLetters, Duration lag) {
+                       Duration eta, long openDeadLetters, Duration lag, Map<String, Long> changedWindows) {
+
+    /** The changed windows waiting, all ships; null when the job does not capture changes. */
+    public Long changedWindowsWaiting() {
+        return changedWindows == null ? null : changedWindows.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** One ship's changed windows waiting; null when the job does not capture changes. */
+    public Long changedWindowsWaiting(String ship) {
+        return changedWindows == null ? null : changedWindows.getOrDefault(ship, 0L);
+    }
 
     public long chunks() {
         return ships.stream().mapToLong(ShipProgress::chunks).sum();

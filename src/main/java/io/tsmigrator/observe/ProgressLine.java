@@ -6,7 +6,8 @@ import java.util.Locale;
 /**
  * The one-line progress both the run's log and {@code report} print, e.g.
  * {@code chunks 412/1200 (34.3%), narrow rows 8123456, 41230 rows/s (last minute), 39870 rows/s (since start),
- * ETA 5m20s, retries 3, splits 1, open dead letters 0, lag 2h10m}. In follow mode, once nothing is
+ * ETA 5m20s, retries 3, splits 1, open dead letters 0, lag 2h10m, changed windows waiting 2} (the last
+ * only when the job captures changes). In follow mode, once nothing is
  * left to do, the lag is what counts and the ETA is left out.
  */
 public final class ProgressLine {
@@ -23,6 +24,9 @@ public final class ProgressLine {
         }
         line.append("retries ").append(p.retries()).append(", splits ").append(p.splits()).append(", open dead letters ")
                 .append(p.openDeadLetters()).append(", lag ").append(p.lag() == null ? "unknown" : duration(p.lag()));
+        if (p.changedWindows() != null) {
+            line.append(", changed windows waiting ").append(p.changedWindowsWaiting());
+        }
         if (gate != null) {
             line.append("; ").append(gate);
         }

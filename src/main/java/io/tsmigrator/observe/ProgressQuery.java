@@ -12,10 +12,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Reads a job's {@link Progress} from the ledger in one aggregate over the job's chunks, plus the
- * recently finished chunks through the finished-at index and the open dead letters through theirs.
+ * recently finished chunks through the finished-at index, the open dead letters through theirs and
+ * the changed windows waiting (accepted change-capture marks, one row each). The lag it computes is
+ * the one figure the log, report, status page and metrics show, in follow mode too.
  * One call per progress line or status request, never per chunk.
  */
 public final class ProgressQuery {
@@ -26,12 +30,15 @@ public final class ProgressQuery {
     private final DataSource dataSource;
     private final String chunk;
     private final String deadLetter;
+    private final String remigration;
     private final String job;
 
-    public ProgressQuery(DataSource dataSource, ControlSchema schema, String job) {
+    /** @param captures whether the job captures changes (then the changed windows waiting are counted) */
+    public ProgressQuery(DataSource dataSource, ControlSchema schema, String job, boolean captures) {
         this.dataSource = dataSource;
         this.chunk = schema.table("chunk");
         this.deadLetter = schema.table("dead_letter");
+        this.remigration = captures ? schema.table("remigration") : null;
         this.job = job;
     }
 
@@ -80,7 +87,8 @@ public final class ProgressQuery {
             Duration eta = Eta.of(remaining, recent.chunks(), recent.span());
             Instant newest = ships.stream().map(ShipProgress::newestDone).filter(java.util.Objects::nonNull).min(Instant::compareTo).orElse(null);
             Duration lag = newest == null ? null : Duration.between(newest, now);
-            return new Progress(now, ships, recent.rowsLastMinute() / minuteSeconds, sinceStart, eta, openDeadLetters(c), lag);
+            return new Progress(now, ships, recent.rowsLastMinute() / minuteSeconds, sinceStart, eta, openDeadLetters(c), lag,
+                    remigration == null ? null : changedWindows(c));
         }
     }
 
@@ -110,6 +118,20 @@ public final class ProgressQuery {
                 return rs.getLong(1);
             }
         }
+    }
+
+    /** The marks accepted for re-migration whose windows are not all done again yet (ledger/Remigrations keeps them). */
+    private Map<String, Long> changedWindows(Connection c) throws SQLException {
+        Map<String, Long> waiting = new TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT ship_id, count(*) FROM " + remigration + " WHERE job = ? GROUP BY ship_id")) {
+            ps.setString(1, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    waiting.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        return waiting;
     }
 
     private static Timestamp earliest(Timestamp a, Timestamp b) {

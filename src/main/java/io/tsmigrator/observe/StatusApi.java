@@ -62,8 +62,7 @@ public final class StatusApi {
                 : reason != null ? "throttled" : "running";
         List<StatusView.Ship> ships = p.ships().stream().map(s -> new StatusView.Ship(s.ship(), s.done(), s.chunks(), s.running(), s.failed(),
                 s.narrowRows(), s.wideRows(), s.newestDone() == null ? null : seconds(Duration.between(s.newestDone(), p.at())),
-                // the place for change capture's "changed windows waiting" per ship, once it reports them
-                null)).toList();
+                p.changedWindowsWaiting(s.ship()))).toList();
         List<StatusView.DeadLetter> open = letters.latestOpen(DEAD_LETTERS_LISTED).stream().map(StatusApi::letter).toList();
         List<StatusView.Worker> known = workers.list().stream().map(w -> new StatusView.Worker(w.id(), w.host(), w.pid(), w.alive(),
                 w.lastSeen().truncatedTo(ChronoUnit.SECONDS).toString(), w.chunksInHand(), w.rowsPerSecond(), w.id().equals(workers.id()))).toList();
@@ -72,7 +71,8 @@ public final class StatusApi {
         return new StatusView(state, reason, job, p.at().truncatedTo(ChronoUnit.MILLIS).toString(),
                 new StatusView.Chunks(p.done(), p.chunks(), p.pending(), p.running(), p.failed(), p.splits()),
                 p.narrowRows(), p.wideRows(), p.rowsPerSecondLastMinute(), p.rowsPerSecondSinceStart(),
-                p.eta() == null ? null : p.eta().toSeconds(), p.lag() == null ? null : seconds(p.lag()), p.retries(), p.splits(),
+                p.eta() == null ? null : p.eta().toSeconds(), p.lag() == null ? null : seconds(p.lag()), p.changedWindowsWaiting(),
+                p.retries(), p.splits(),
                 new StatusView.DeadLetters(p.openDeadLetters(), open),
                 new StatusView.Controls(controlsEnabled, c.paused(), c.maxRowsPerSecond(), c.maxLanes()),
                 new StatusView.ReplicaLag(maxLag != null, lag == null ? null : seconds(lag), maxLag == null ? null : seconds(maxLag)),

@@ -10,9 +10,11 @@ import java.util.List;
  * @param reason why claims are held back, or null
  * @param eta seconds left at the recent pace, or null while unknown
  * @param lag seconds from the newest migrated reading's window to now, the largest over the ships
+ * @param changedWindowsWaiting windows change capture has marked and not yet migrated again; null without change capture
  */
 public record StatusView(String state, String reason, String job, String at, Chunks chunks, long narrowRows, long wideRows,
-                         double rowsPerSecond, double rowsPerSecondSinceStart, Long eta, Double lag, long retries, long splits,
+                         double rowsPerSecond, double rowsPerSecondSinceStart, Long eta, Double lag, Long changedWindowsWaiting,
+                         long retries, long splits,
                          DeadLetters deadLetters, Controls controls, ReplicaLag replicaLag, List<Ship> ships,
                          List<Worker> workers, List<Point> throughput) {
 

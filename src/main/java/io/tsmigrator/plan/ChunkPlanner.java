@@ -47,7 +47,6 @@ public class ChunkPlanner {
     private final Duration chunkSize;
     private final boolean findNewShips;
     private final Duration settle;
-    private final FollowStatus status;
     private volatile boolean planned;
 
     /**
@@ -55,7 +54,7 @@ public class ChunkPlanner {
      * @param settle how long a window must have ended before it is planned in follow mode; null for a batch run
      */
     public ChunkPlanner(Discovery discovery, ReadingProbe probe, ChunkLedger ledger, ProbedRanges probed, Remigrations remigrations,
-                        ChangeMarks marks, RunScope scope, Duration chunkSize, boolean findNewShips, Duration settle, FollowStatus status) {
+                        ChangeMarks marks, RunScope scope, Duration chunkSize, boolean findNewShips, Duration settle) {
         this.discovery = discovery;
         this.probe = probe;
         this.ledger = ledger;
@@ -66,7 +65,6 @@ public class ChunkPlanner {
         this.chunkSize = chunkSize;
         this.findNewShips = findNewShips;
         this.settle = settle;
-        this.status = status;
     }
 
     private boolean following() {
@@ -101,9 +99,6 @@ public class ChunkPlanner {
         lookedAt.forEach((ship, range) -> after.merge(ship, range, (a, b) -> new Instant[] {min(a[0], b[0]), max(a[1], b[1])}));
         acceptMarks(after);
         planned = true;
-        if (following()) {
-            status.passed(now, scope.ships(), after);
-        }
         return added;
     }
 

@@ -1,7 +1,6 @@
 package io.tsmigrator.run;
 
 import io.tsmigrator.config.Identifiers;
-import io.tsmigrator.config.InvalidSettingException;
 import io.tsmigrator.config.Settings;
 import io.tsmigrator.db.BackgroundWork;
 import org.apache.camel.CamelContext;
@@ -179,18 +178,16 @@ public final class CamelLifecycle {
     }
 
     private static void configureRoutes(Main main, Settings settings) {
-        Path dir = settings.routesDirectory();
+        Path dir = Settings.ROUTES;
         if (Files.isDirectory(dir)) {
             // the HTTP routes (status page, API) only where there is an HTTP server to serve them
             main.configure().withRoutesIncludePattern("file:" + dir.toAbsolutePath() + "/*.yaml"
                     + (settings.serves() ? ",file:" + dir.toAbsolutePath() + "/http/*.yaml" : ""));
-        } else if (settings.raw(Settings.ROUTES).equals(Settings.DEFAULTS.get(Settings.ROUTES))) {
+        } else {
             LOG.info("no {} directory here; using the routes packaged in the jar", dir);
             main.configure().withRoutesIncludePattern("classpath:routes/*.yaml" + (settings.serves() ? ",classpath:routes/http/*.yaml" : ""));
-        } else {
-            throw InvalidSettingException.of(Settings.ROUTES, dir.toString(), "a directory holding the YAML routes");
         }
-        main.configure().withShutdownTimeout((int) Math.max(1, settings.shutdownTimeout().toSeconds()));
+        main.configure().withShutdownTimeout((int) Math.max(1, Settings.SHUTDOWN_TIMEOUT.toSeconds()));
     }
 
     /**

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * SIGTERM handling. The JVM runs shutdown hooks and then halts, whatever the main thread is doing;
  * this hook asks the run to stop (no new chunks; chunks in progress get
- * {@code migrator.shutdown-timeout} to finish, then are rolled back and handed back to the ledger),
+ * {@code Settings.SHUTDOWN_TIMEOUT} to finish, then are rolled back and handed back to the ledger),
  * waits until the main thread has left the ledger consistent, and exits with the run's own code
  * (1 when work remains) rather than the signal's.
  */

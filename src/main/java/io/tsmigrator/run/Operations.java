@@ -56,7 +56,7 @@ final class Operations {
         ReplicaLag replicas = settings.maxReplicaLag() == null ? null : new ReplicaLag(pools.read(), settings.maxReplicaLag());
         controls = new Controls(pools.control(), schema, job, replicas);
         claims.gateWith(controls);
-        ProgressCache progress = new ProgressCache(new ProgressQuery(pools.control(), schema, job));
+        ProgressCache progress = new ProgressCache(new ProgressQuery(pools.control(), schema, job, settings.capturesChanges()));
         WorkerRegistry workers = new WorkerRegistry(pools.control(), schema, job, owner, settings.lease(), () -> inFlight.snapshot().length);
         metrics = new MigratorMetrics(progress);
         beans.put("progressLog", new ProgressLog(progress, controls)).put("workerRegistry", workers).put("migratorMetrics", metrics);

@@ -39,7 +39,8 @@ public final class ReportCommand {
             return ExitCodes.OK;
         }
         // the same figures as the run's progress line
-        Progress progress = new ProgressQuery(env.pools().control(), new ControlSchema(settings.controlSchema()), settings.targetTable()).read();
+        Progress progress = new ProgressQuery(env.pools().control(), new ControlSchema(settings.controlSchema()), settings.targetTable(),
+                settings.capturesChanges()).read();
         if (json) {
             printJson(report, progress);
         } else {

@@ -1,7 +1,6 @@
 package io.tsmigrator.run;
 
 import io.tsmigrator.config.InvalidSettingException;
-import io.tsmigrator.config.Settings;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 
@@ -29,7 +28,7 @@ final class RouteFileProblem {
 
     static String describe(MarkedYamlEngineException e) {
         String file = e.getProblemMark().or(e::getContextMark).map(Mark::getName).orElse("a route file");
-        StringBuilder line = new StringBuilder(Settings.ROUTES).append(": ").append(file).append(" is not a route file Camel can read: ");
+        StringBuilder line = new StringBuilder(file).append(" is not a route file Camel can read: ");
         if (e.getContext() != null) {
             line.append(e.getContext()).append(at(e.getContextMark())).append(", ");
         }

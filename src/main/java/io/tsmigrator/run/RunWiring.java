@@ -16,7 +16,6 @@ import io.tsmigrator.ledger.ProbedRanges;
 import io.tsmigrator.ledger.Remigrations;
 import io.tsmigrator.plan.ChangeMarks;
 import io.tsmigrator.plan.ChunkClaims;
-import io.tsmigrator.plan.FollowStatus;
 import io.tsmigrator.source.ReadingProbe;
 import io.tsmigrator.plan.ChunkPlanner;
 import io.tsmigrator.plan.RunScope;
@@ -24,7 +23,6 @@ import io.tsmigrator.replay.ReplayQueue;
 import io.tsmigrator.report.ShipCompletions;
 import io.tsmigrator.report.ShipTally;
 
-import java.time.Duration;
 
 /**
  * Builds the objects of one run and names them for the routes ({@link #beans}). Everything a run
@@ -65,7 +63,7 @@ final class RunWiring {
         this.deadLetters = new DeadLetters(ledger, schema, owner);
         this.completions = new ShipCompletions(pools.control(), ledger, schema);
         // a replay's passes are its own; a run's are shared by every process of the job
-        this.passes = new PlanPasses(scope.batch() == null ? new PlanPassLog(pools.control(), schema, ledger.job()) : null, owner, settings.lease(), settings.planInterval());
+        this.passes = new PlanPasses(scope.batch() == null ? new PlanPassLog(pools.control(), schema, ledger.job()) : null, owner, settings.lease(), Settings.PLAN_INTERVAL);
         this.operations = new Operations(settings, pools, schema, ledger, owner, scope.batch(), claims, inFlight);
     }
 
@@ -95,7 +93,7 @@ final class RunWiring {
                         source.mapping().unmapped(), source.filter(), ledger, classifier, owner, settings.lease(), settings.socketTimeout(), inFlight))
                 .put("deadLetters", deadLetters)
                 .put("replayQueue", replayQueue)
-                .put("chunkSplitter", new ChunkSplitter(ledger, deadLetters, settings.minChunkSize(), owner))
+                .put("chunkSplitter", new ChunkSplitter(ledger, deadLetters, Settings.MIN_CHUNK_SIZE, owner))
                 .put("shipTally", new ShipTally())
                 .put("shipCompletions", completions)
                 .put("leaseKeeper", new LeaseKeeper(ledger, owner, settings.lease(), inFlight))
@@ -111,9 +109,6 @@ final class RunWiring {
         Remigrations remigrations = new Remigrations(pools.control(), ledger, schema);
         return new ChunkPlanner(source.discovery(), new ReadingProbe(pools.read(), source.table()), ledger,
                 new ProbedRanges(pools.control(), schema, ledger.job()), remigrations, changes, scope, settings.chunkSize(),
-                settings.ships().isEmpty(), follow ? settings.followSettle() : null, new FollowStatus(ledger, remigrations, LAG_LOG_EVERY));
+                settings.ships().isEmpty(), follow ? settings.followSettle() : null);
     }
-
-    /** How often follow mode logs its lag. */
-    private static final Duration LAG_LOG_EVERY = Duration.ofSeconds(30);
 }

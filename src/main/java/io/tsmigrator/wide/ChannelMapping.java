@@ -23,7 +23,7 @@ import java.util.Set;
 
 /**
  * Names of wide columns, per ship. By default a channel's column is
- * {@code migrator.target.column-prefix} followed by its id ({@code ch_17}). A mapping file
+ * {@code ch_} followed by its id ({@code ch_17}). A mapping file
  * ({@code migrator.channels.mapping}) names columns instead, in one of two CSV forms told apart by
  * the header: {@code data_channel_id,column_name} (header optional; every ship) or
  * {@code ship_id,data_channel_id,column_name} (header required; an empty ship id means every ship),
@@ -53,9 +53,9 @@ public final class ChannelMapping {
 
     public static ChannelMapping from(Settings settings) {
         Path file = settings.channelsMapping();
-        ChannelMapping mapping = new ChannelMapping(settings.columnPrefix(), settings.channelsUnmapped(), Map.of(), Map.of());
+        ChannelMapping mapping = new ChannelMapping(Settings.COLUMN_PREFIX, settings.channelsUnmapped(), Map.of(), Map.of());
         if (file != null) {
-            mapping = read(file, settings.columnPrefix(), settings.channelsUnmapped());
+            mapping = read(file, Settings.COLUMN_PREFIX, settings.channelsUnmapped());
             mapping.refuseReserved(file, settings.shipColumn(), settings.timeColumn());
         }
         return mapping;

@@ -31,17 +31,12 @@ class SettingsTest {
     }
 
     /**
-     * The defaults are the shipped file's (read from its copy on the class path), every key the code
-     * names is in it with a comment above, and the file holds no key the code does not know.
+     * Every key the code names is in the shipped file (whose copy on the class path gives the
+     * defaults) with a comment above, the file holds no key the code does not know, and no removed
+     * key is back.
      */
     @Test
     void everySettingTheCodeNamesIsDocumentedInTheShippedFileWhichGivesItsDefault() throws IOException, IllegalAccessException {
-        Properties file = new Properties();
-        file.load(Files.newBufferedReader(Path.of("config/application.properties"), StandardCharsets.UTF_8));
-        assertEquals(file.stringPropertyNames(), Settings.DEFAULTS.keySet(), "keys of config/application.properties");
-        for (String key : file.stringPropertyNames()) {
-            assertEquals(file.getProperty(key).trim(), Settings.DEFAULTS.get(key), "default of " + key);
-        }
         java.util.Set<String> named = new java.util.TreeSet<>();
         for (java.lang.reflect.Field f : Settings.class.getFields()) {
             if (java.lang.reflect.Modifier.isStatic(f.getModifiers()) && f.getType() == String.class
@@ -50,6 +45,7 @@ class SettingsTest {
             }
         }
         assertEquals(new java.util.TreeSet<>(Settings.DEFAULTS.keySet()), named, "the key constants of Settings");
+        assertTrue(Settings.REMOVED.keySet().stream().noneMatch(Settings.DEFAULTS::containsKey), "a removed key is documented again");
         java.util.List<String> lines = Files.readAllLines(Path.of("config/application.properties"), StandardCharsets.UTF_8);
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i);
@@ -71,11 +67,28 @@ class SettingsTest {
     }
 
     @Test
-    void theRetryBackoffMustBeShorterThanTheLease() {
-        Settings s = new Settings(new java.util.HashMap<>(Settings.DEFAULTS) {{
-            put(Settings.RETRY_MAX_DELAY, "PT5M");
-        }});
-        InvalidSettingException e = org.junit.jupiter.api.Assertions.assertThrows(InvalidSettingException.class, s::validate);
-        assertEquals("migrator.retry.max-delay='PT5M' is invalid: expected a duration shorter than migrator.lease (PT2M)", e.getMessage());
+    void theRetryWaitsStayWithinTheLease() {
+        Settings production = SettingsLoader.load(Map.of(), Map.of(), new Properties());
+        Settings quick = SettingsLoader.load(Map.of(Settings.LEASE, "PT5S"), Map.of(), new Properties());
+
+        assertEquals(java.time.Duration.ofSeconds(1), production.retryInitialDelay());
+        assertEquals(java.time.Duration.ofMinutes(1), production.retryMaxDelay());
+        assertEquals(java.time.Duration.ofNanos(41_666_666), quick.retryInitialDelay());
+        assertEquals(java.time.Duration.ofMillis(2500), quick.retryMaxDelay());
+    }
+
+    /** A key that was removed is named with the value the migrator now uses, from the command line or from a file. */
+    @Test
+    void aRemovedKeyIsRefusedInOneLineNamingIt(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Settings fromCommandLine = SettingsLoader.load(Map.of("migrator.plan-interval", "PT5S"), Map.of(), new Properties());
+        Path file = dir.resolve("old.properties");
+        Files.writeString(file, "migrator.chunk-size=PT20M\nmigrator.routes=my-routes\n");
+        Settings fromFile = SettingsLoader.load(Map.of(SettingsLoader.CONFIG_KEY, file.toString()), Map.of(), new Properties());
+
+        InvalidSettingException e = org.junit.jupiter.api.Assertions.assertThrows(InvalidSettingException.class, fromCommandLine::rejectUnknownKeys);
+        assertEquals("migrator.plan-interval is no longer a setting (the migrator uses PT1S); remove it from the command line or"
+                + " configuration file", e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(InvalidSettingException.class, fromFile::rejectUnknownKeys);
+        assertTrue(e.getMessage().startsWith("migrator.routes is no longer a setting"), e.getMessage());
     }
 }

@@ -1,6 +1,5 @@
 package io.tsmigrator.db;
 
-import io.tsmigrator.config.Settings;
 import io.tsmigrator.support.TestDb;
 import org.junit.jupiter.api.Test;
 
@@ -19,16 +18,14 @@ class SessionSettingsTest {
     void aSessionGetsTheMigratorsLimitsUnlessTheServerSetsALowerOne() throws SQLException {
         TestDb db = new TestDb();
         String database = db.scalar("SELECT current_database()").toString();
-        // the DBA's limits: none for statements, 90 s for idle transactions (below the migrator's 2 min)
-        db.execute("ALTER DATABASE \"" + database + "\" SET idle_in_transaction_session_timeout = '90s'");
+        // the DBA's limits: 20 min for statements (above the migrator's 15 min), 30 s for idle transactions (below its 1 min)
+        db.execute("ALTER DATABASE \"" + database + "\" SET statement_timeout = '20min'",
+                "ALTER DATABASE \"" + database + "\" SET idle_in_transaction_session_timeout = '30s'");
 
-        try (Pools pools = new Pools(settings(db, "PT10M", "PT2M"))) {
-            assertEquals(new Limits("10min", "90s", "UTC"), limits(pools.read()));
-            assertEquals(new Limits("10min", "90s", "UTC"), limits(pools.control()));
-        }
-        // with the migrator's limit lower than the DBA's, and one switched off: 0 leaves the server's in force
-        try (Pools pools = new Pools(settings(db, "PT0.5S", "PT0S"))) {
-            assertEquals(new Limits("500ms", "90s", "UTC"), limits(pools.write()));
+        try (Pools pools = new Pools(db.settings(Map.of()))) {
+            assertEquals(new Limits("15min", "30s", "UTC"), limits(pools.read()));
+            assertEquals(new Limits("15min", "30s", "UTC"), limits(pools.write()));
+            assertEquals(new Limits("15min", "30s", "UTC"), limits(pools.control()));
         }
     }
 
@@ -40,7 +37,7 @@ class SessionSettingsTest {
     @Test
     void aWriteConnectionStartsWithoutATransactionAndKeepsItsSettingsThroughARollback() throws Exception {
         TestDb db = new TestDb();
-        try (Pools pools = new Pools(settings(db, "PT10M", "PT2M"))) {
+        try (Pools pools = new Pools(db.settings(Map.of()))) {
             String pid;
             try (Connection c = pools.write().getConnection(); Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
@@ -50,7 +47,7 @@ class SessionSettingsTest {
             }
             assertEquals(java.util.List.of(java.util.List.of("idle", "")),
                     db.rows("SELECT state, coalesce(backend_xid::text, '') FROM pg_stat_activity WHERE pid = " + pid));
-            assertEquals(new Limits("10min", "2min", "UTC"), limits(pools.write()));
+            assertEquals(new Limits("15min", "1min", "UTC"), limits(pools.write()));
             assertEquals("0", db.scalar("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'timeseries-migrator'"
                     + " AND state = 'idle in transaction'").toString(), "pooled connections idle in a transaction");
         }
@@ -70,9 +67,5 @@ class SessionSettingsTest {
             }
             return limits;
         }
-    }
-
-    private static Settings settings(TestDb db, String statementTimeout, String idleTimeout) {
-        return db.settings(Map.of(Settings.STATEMENT_TIMEOUT, statementTimeout, Settings.IDLE_IN_TX_TIMEOUT, idleTimeout));
     }
 }

@@ -50,7 +50,7 @@ class RoutesTest extends CamelMainTestSupport {
     static void prepare() throws Exception {
         db = new TestDb();
         Fleet.create(db, SOURCE, List.of(1, 2), CHANNELS, 2);
-        settings = db.settings(Map.of(Settings.CHUNK_SIZE, "PT30M", Settings.PLAN_INTERVAL, "PT0.2S"));
+        settings = db.settings(Map.of(Settings.CHUNK_SIZE, "PT30M"));
         env = Environment.open(settings);
         ControlSchema schema = new ControlSchema(settings.controlSchema());
         schema.createInBackground(env.pools().control()).await();

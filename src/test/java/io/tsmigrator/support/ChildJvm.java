@@ -1,6 +1,5 @@
 package io.tsmigrator.support;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,12 +21,17 @@ public final class ChildJvm {
     }
 
     public static ChildJvm start(List<String> args) throws IOException {
+        return start(args, Path.of(System.getProperty("user.dir")));
+    }
+
+    /** Runs in {@code directory}, where the migrator looks for {@code config/} and {@code routes/}. */
+    public static ChildJvm start(List<String> args, Path directory) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.tsmigrator.Application"));
         command.addAll(args);
         Path output = Files.createTempFile("migrator-child", ".log");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
-                .directory(new File(System.getProperty("user.dir"))).start();
+                .directory(directory.toFile()).start();
         return new ChildJvm(p, output);
     }
 

@@ -102,13 +102,12 @@ public final class TestDb {
     }
 
     /**
-     * The usual arguments of a run against this database: quick ticks and backoffs, and a short lease
-     * so that a chunk whose claim was lost (its reply cut off, or dropped inside Camel's splitter) is
-     * taken over within seconds rather than the production default of two minutes.
+     * The usual arguments of a run against this database: a short lease, so that a chunk whose claim
+     * was lost (its reply cut off, or dropped inside Camel's splitter) is taken over within seconds
+     * rather than the production default of two minutes, and retries back off from 42 ms to 2.5 s.
      */
     public List<String> runArgs(String... more) {
         List<String> args = new ArrayList<>(List.of("run", "--migrator.source.url=" + url, "--migrator.source.username=" + USER,
-                "--migrator.plan-interval=PT0.2S", "--migrator.retry.initial-delay=PT0.1S", "--migrator.retry.max-delay=PT1S",
                 "--migrator.lease=PT5S"));
         args.addAll(List.of(more));
         return args;
