@@ -109,20 +109,20 @@ public class ChunkLedger {
     /** Records planned windows of several ships in one batch; a window already in the ledger is left as it is. Returns how many each ship got. */
     public Map<String, Integer> plan(Map<String, List<Instant[]>> windows) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            return plan(c, windows, null);
+            return plan(c, windows);
         }
     }
 
     /** Plans windows on the caller's connection, tagged with a replay batch (null for none). */
     int plan(Connection c, String ship, List<Instant[]> windows, String batch) throws SQLException {
-        return plan(c, Map.of(ship, windows), batch).getOrDefault(ship, 0);
+        return plan(c, runs(Map.of(ship, windows)), batch).getOrDefault(ship, 0);
     }
 
     /**
      * Records the windows the planner found and widens the ships' probed ranges to what it looked
      * at, in one transaction: a pass that fails in between leaves both as they were.
      */
-    public Map<String, Integer> plan(Map<String, List<Instant[]>> windows, ProbedRanges probed, Map<String, Instant[]> lookedAt) throws SQLException {
+    public Map<String, Integer> plan(PlannedWindows windows, ProbedRanges probed, Map<String, Instant[]> lookedAt) throws SQLException {
         Map<String, Integer> added = new LinkedHashMap<>();
         Transactions.inTransaction(dataSource, c -> {
             added.putAll(plan(c, windows, null));
@@ -132,14 +132,20 @@ public class ChunkLedger {
     }
 
     Map<String, Integer> plan(Connection c, Map<String, List<Instant[]>> windows) throws SQLException {
-        return plan(c, windows, null);
+        return plan(c, runs(windows), null);
     }
 
-    private Map<String, Integer> plan(Connection c, Map<String, List<Instant[]>> windows, String batch) throws SQLException {
+    private static PlannedWindows runs(Map<String, List<Instant[]>> windows) {
+        PlannedWindows runs = new PlannedWindows();
+        windows.forEach((ship, list) -> list.forEach(w -> runs.add(ship, w[0], w[1])));
+        return runs;
+    }
+
+    private Map<String, Integer> plan(Connection c, PlannedWindows runs, String batch) throws SQLException {
         Map<String, Integer> added = new LinkedHashMap<>();
-        // Windows travel as runs: abutting windows of one length are (first start, length, how many),
-        // which the server expands. A planned calendar is a few runs per ship however many windows it
-        // has, so a million windows cost neither a million parameters nor a million rows sent.
+        if (runs.isEmpty()) {
+            return added;
+        }
         String sql = "WITH w AS (INSERT INTO " + chunk + " (job, ship_id, window_start, window_end, replay_batch)"
                 + " SELECT ?, u.s, e.ws, e.ws + u.step * interval '1 microsecond', ? FROM unnest(CAST(? AS text[]),"
                 + "   CAST(? AS int8[]), CAST(? AS int8[]), CAST(? AS int8[])) AS u(s, first, step, n),"
@@ -147,22 +153,14 @@ public class ChunkLedger {
                 + "            FROM generate_series(0, u.n - 1) AS g) AS e"
                 + " ON CONFLICT DO NOTHING RETURNING ship_id)"
                 + " SELECT ship_id, count(*) FROM w GROUP BY ship_id";
-        Runs runs = new Runs();
-        for (Map.Entry<String, List<Instant[]>> e : windows.entrySet()) {
-            for (Instant[] w : e.getValue()) {
-                runs.add(e.getKey(), w[0], w[1]);
-            }
-        }
-        if (runs.ships.isEmpty()) {
-            return added;
-        }
+        int n = runs.runs();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, job);
             ps.setString(2, batch);
             ps.setArray(3, c.createArrayOf("text", runs.ships.toArray()));
-            ps.setArray(4, c.createArrayOf("int8", runs.firsts.toArray()));
-            ps.setArray(5, c.createArrayOf("int8", runs.steps.toArray()));
-            ps.setArray(6, c.createArrayOf("int8", runs.counts.toArray()));
+            ps.setObject(4, java.util.Arrays.copyOf(runs.firsts, n));
+            ps.setObject(5, java.util.Arrays.copyOf(runs.steps, n));
+            ps.setObject(6, java.util.Arrays.copyOf(runs.counts, n));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     added.put(rs.getString(1), rs.getInt(2));
@@ -172,59 +170,39 @@ public class ChunkLedger {
         return added;
     }
 
-    /** Windows as runs of abutting windows of one length, in microseconds since the epoch (the ledger's precision). */
-    private static final class Runs {
-        final List<String> ships = new ArrayList<>();
-        final List<Long> firsts = new ArrayList<>();
-        final List<Long> steps = new ArrayList<>();
-        final List<Long> counts = new ArrayList<>();
-
-        void add(String ship, Instant start, Instant end) {
-            long from = micros(start);
-            long step = micros(end) - from;
-            int last = ships.size() - 1;
-            if (last >= 0 && ships.get(last).equals(ship) && steps.get(last) == step
-                    && firsts.get(last) + steps.get(last) * counts.get(last) == from) {
-                counts.set(last, counts.get(last) + 1);
-                return;
-            }
-            ships.add(ship);
-            firsts.add(from);
-            steps.add(step);
-            counts.add(1L);
-        }
-
-        private static long micros(Instant i) {
-            return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);
-        }
+    /** As {@link #claim(List, Instant, Instant, String, String, Duration, int)} for one ship. */
+    public List<Chunk> claim(String ship, Instant from, Instant to, String batch, String owner, Duration lease, int limit) throws SQLException {
+        return claim(List.of(ship), from, to, batch, owner, lease, limit);
     }
 
     /**
-     * Claims up to {@code limit} ready chunks of one ship that overlap [from, to) (and belong to the
-     * replay batch, when one is given), earliest first: PENDING ones, or RUNNING ones whose owner's
-     * lease has expired. {@code SKIP LOCKED} lets processes claim side by side. One ship at a time
-     * because that is an ordered walk of the ready chunks' index whatever the ledger holds; with the
-     * ships as a list the server would sort every ready chunk of the run. Reclaiming an expired
-     * lease counts the attempt its owner began and never recorded (the process died in it).
+     * Claims up to {@code perShip} ready chunks of each listed ship that overlap [from, to) (and
+     * belong to the replay batch, when one is given), each ship's earliest first: PENDING ones, or
+     * RUNNING ones whose owner's lease has expired. {@code SKIP LOCKED} lets processes claim side by
+     * side. Each ship is an ordered walk of the ready chunks' index whatever the ledger holds; one
+     * walk over all ready chunks in time order would sort them. Reclaiming an expired lease counts
+     * the attempt its owner began and never recorded (the process died in it).
      */
-    public List<Chunk> claim(String ship, Instant from, Instant to, String batch, String owner, Duration lease, int limit) throws SQLException {
-        String sql = "WITH ready AS (SELECT id FROM " + chunk + " WHERE job = ? AND ship_id = ? AND status IN ('PENDING', 'RUNNING')"
+    public List<Chunk> claim(List<String> ships, Instant from, Instant to, String batch, String owner, Duration lease, int perShip)
+            throws SQLException {
+        String sql = "WITH ready AS (SELECT x.id FROM unnest(CAST(? AS text[])) AS s(ship_id) CROSS JOIN LATERAL ("
+                + "   SELECT id FROM " + chunk + " WHERE job = ? AND ship_id = s.ship_id AND status IN ('PENDING', 'RUNNING')"
                 + "   AND window_start < ? AND window_end > ? AND (?::text IS NULL OR replay_batch = ?)"
                 + "   AND (status = 'PENDING' OR lease_until < now())"
-                + "   ORDER BY window_start LIMIT ? FOR UPDATE SKIP LOCKED)"
+                + "   ORDER BY window_start LIMIT ? FOR UPDATE SKIP LOCKED) x)"
                 + " UPDATE " + chunk + " c SET status = 'RUNNING', owner = ?, attempts = c.attempts + CASE WHEN c.status = 'RUNNING' THEN 1 ELSE 0 END,"
                 + " claimed_at = now(), lease_until = now() + ? * interval '1 millisecond', updated_at = now()"
                 + " FROM ready WHERE c.id = ready.id"
                 + " RETURNING c.id, c.ship_id, c.window_start, c.window_end, c.attempts";
         List<Chunk> claimed = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, job);
-            ps.setString(2, ship);
+            ps.setArray(1, c.createArrayOf("text", ships.toArray()));
+            ps.setString(2, job);
             ps.setObject(3, utc(to));
             ps.setObject(4, utc(from));
             ps.setString(5, batch);
             ps.setString(6, batch);
-            ps.setInt(7, limit);
+            ps.setInt(7, perShip);
             ps.setString(8, owner);
             ps.setLong(9, lease.toMillis());
             try (ResultSet rs = ps.executeQuery()) {
@@ -233,7 +211,7 @@ public class ChunkLedger {
                 }
             }
         }
-        claimed.sort(java.util.Comparator.comparing(Chunk::start));
+        claimed.sort(java.util.Comparator.comparing(Chunk::start).thenComparing(Chunk::ship));
         return claimed;
     }
 

@@ -5,13 +5,14 @@ import java.time.Duration;
 
 /**
  * The latest {@link Progress}, shared by the progress line, the status API and the metrics, so that
- * however many ask, the ledger is aggregated at most once per {@code maxAge}.
+ * however many ask, the ledger is aggregated at most once per {@code maxAge} (less often on a ledger
+ * so large that the aggregate takes long: {@link ReadBudget}).
  */
 public final class ProgressCache {
 
     private final ProgressQuery query;
+    private final ReadBudget budget = new ReadBudget();
     private Progress last;
-    private long readAt;
 
     public ProgressCache(ProgressQuery query) {
         this.query = query;
@@ -19,9 +20,9 @@ public final class ProgressCache {
 
     public synchronized Progress get(Duration maxAge) throws SQLException {
         long now = System.nanoTime();
-        if (last == null || now - readAt > maxAge.toNanos()) {
+        if (last == null || budget.due(now, maxAge)) {
             last = query.read();
-            readAt = now;
+            budget.reading(now, System.nanoTime());
         }
         return last;
     }

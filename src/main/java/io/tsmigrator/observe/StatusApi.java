@@ -16,7 +16,7 @@ import java.util.List;
 /**
  * Answers {@code GET /api/status} and {@code GET /api/chunk-map}. The ledger is aggregated at most
  * once every {@link #MAX_AGE} however many pages poll, and the chunk map at most once every
- * {@link #MAP_MAX_AGE}.
+ * {@link #MAP_MAX_AGE}; both less often when the ledger is so large that reading it takes long ({@link ReadBudget}).
  */
 public final class StatusApi {
 
@@ -35,7 +35,7 @@ public final class StatusApi {
     private volatile boolean finished;
     private ChunkMap.View lastMap;
     private int lastMapColumns;
-    private long mapReadAt;
+    private final ReadBudget mapBudget = new ReadBudget();
 
     public StatusApi(String job, ProgressCache progress, Controls controls, WorkerRegistry workers, DeadLetterSelection letters,
                      Throughput throughput, ChunkMap map, boolean controlsEnabled) {
@@ -82,10 +82,10 @@ public final class StatusApi {
     public synchronized ChunkMap.View chunkMap(Integer columns) throws SQLException {
         int n = columns == null ? 600 : columns;
         long now = System.nanoTime();
-        if (lastMap == null || n != lastMapColumns || now - mapReadAt > MAP_MAX_AGE.toNanos()) {
+        if (lastMap == null || n != lastMapColumns || mapBudget.due(now, MAP_MAX_AGE)) {
             lastMap = map.read(n);
             lastMapColumns = n;
-            mapReadAt = now;
+            mapBudget.reading(now, System.nanoTime());
         }
         return lastMap;
     }

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
@@ -18,10 +19,9 @@ import java.util.NoSuchElementException;
  * The splitter's source of chunk messages: an iterator that claims ready chunks from the ledger as
  * the splitter asks for them, so chunks are claimed only as fast as consumers free up (the splitter
  * blocks on the full chunk queue). It claims a few at a time (one per consumer, in one round trip and
- * one commit), ship after ship in the scope's order, each ship's earliest first, and goes
- * round the ships again while a round found something, so chunks that became ready meanwhile
- * (halves of a split chunk, leases of a dead process expiring) are taken in the same pass. It ends
- * as soon as a round finds nothing; chunks that become ready later are picked up by the next planning pass.
+ * one commit), from the ships in turn, each ship's earliest first, and goes round the ships again
+ * while a round found something. It ends as soon as a round finds nothing; chunks that become ready
+ * later are picked up by the next planning pass.
  * <p>
  * It never waits inside {@code hasNext()}: Camel's streaming splitter asks {@code hasNext()} before
  * it dispatches the element it just took, so waiting there for running chunks would wait for itself.
@@ -79,7 +79,9 @@ public class ChunkClaims {
         return new Iterator<>() {
             private final Deque<Chunk> claimed = new ArrayDeque<>();
             private final List<String> ships = scope.ships();
-            private int ship;
+            // the ships that may still have ready chunks in this round, and the next to ask
+            private final List<String> active = new ArrayList<>(ships);
+            private int next;
             private boolean claimedThisRound;
             // a closed gate ends the pass for good: Camel's splitter asks again when it finishes, and
             // a chunk claimed then would never be dispatched (it would wait for its lease to expire)
@@ -109,28 +111,46 @@ public class ChunkClaims {
                 return !claimed.isEmpty();
             }
 
-            /** Claims from the current ship, moving on when it has nothing ready; ends after a round that found nothing. */
+            /**
+             * Claims from the next ships in turn, one chunk each (several when fewer ships than
+             * consumers are left), and drops a ship from the round once it has nothing ready. Ships
+             * in turn keep the chunks in flight close in time: in a source filled in time order, the
+             * ships' rows of one window share their pages, which the server then reads once for
+             * all of them instead of once per ship. A round that found nothing ends the pass; one
+             * that found something is followed by another over every ship, so chunks that became
+             * ready meanwhile (halves of a split chunk, leases of a dead process expiring) are taken.
+             */
             private void fill() throws SQLException {
                 while (claimed.isEmpty()) {
-                    if (ship == ships.size()) {
+                    if (active.isEmpty()) {
                         if (!claimedThisRound) {
                             drained = true;
                             return;
                         }
-                        // round the ships again for what became ready behind us, until a round finds nothing
                         claimedThisRound = false;
-                        ship = 0;
+                        active.addAll(ships);
+                        next = 0;
+                    }
+                    if (next >= active.size()) {
+                        next = 0;
                     }
                     // under a throttle one at a time, so that each claim is weighed
                     int wanted = gate.oneAtATime() ? 1 : perClaim;
-                    List<Chunk> got = ledger.claim(ships.get(ship), scope.from(), scope.to(), scope.batch(), owner, lease, wanted);
+                    int count = Math.min(wanted, active.size() - next);
+                    int perShip = (wanted + count - 1) / count;
+                    List<String> asked = List.copyOf(active.subList(next, next + count));
+                    List<Chunk> got = ledger.claim(asked, scope.from(), scope.to(), scope.batch(), owner, lease, perShip);
                     claimed.addAll(got);
-                    if (got.size() < wanted) {
-                        ship++;
+                    claimedThisRound |= !got.isEmpty();
+                    int kept = 0;
+                    for (String ship : asked) {
+                        if (got.stream().filter(c -> c.ship().equals(ship)).count() < perShip) {
+                            active.remove(next + kept);
+                        } else {
+                            kept++;
+                        }
                     }
-                    if (!got.isEmpty()) {
-                        claimedThisRound = true;
-                    }
+                    next += kept;
                 }
             }
 

@@ -2,6 +2,7 @@ package io.tsmigrator.plan;
 
 import io.tsmigrator.ledger.ChunkLedger;
 import io.tsmigrator.ledger.ChunkWindows;
+import io.tsmigrator.ledger.PlannedWindows;
 import io.tsmigrator.ledger.ProbedRanges;
 import io.tsmigrator.ledger.Remigrations;
 import io.tsmigrator.ledger.ShipRange;
@@ -86,7 +87,7 @@ public class ChunkPlanner {
         Map<String, Instant[]> before = probed.of(ships);
         Map<String, Instant[]> lookedAt = new LinkedHashMap<>();
         List<ShipRange> ranges = probeRanges(ships, before, now, lookedAt);
-        Map<String, List<Instant[]>> windows = windows(ranges);
+        PlannedWindows windows = windows(ranges);
         int added = 0;
         for (Map.Entry<String, Integer> e : ledger.plan(windows, probed, lookedAt).entrySet()) {
             if (e.getValue() > 0) {
@@ -139,22 +140,33 @@ public class ChunkPlanner {
     }
 
     /** The aligned windows holding readings in the ranges, clipped to the scope, less what the ledger already covers. */
-    private Map<String, List<Instant[]>> windows(List<ShipRange> ranges) throws SQLException {
-        Map<String, List<Instant[]>> windows = new LinkedHashMap<>();
+    private PlannedWindows windows(List<ShipRange> ranges) throws SQLException {
+        PlannedWindows windows = new PlannedWindows();
         if (ranges.isEmpty()) {
             return windows;
         }
-        Map<String, List<Instant>> found = probe.windowsWithReadings(ranges, chunkSize);
+        List<long[]> found = probe.windowsWithReadings(ranges, chunkSize);
         List<List<Instant[]>> gaps = ledger.uncovered(ranges);
+        long size = ChunkWindows.micros(chunkSize);
         for (int i = 0; i < ranges.size(); i++) {
             String ship = ranges.get(i).ship();
-            for (Instant start : found.getOrDefault(ship, List.of())) {
-                Instant end = start.plus(chunkSize);
-                for (Instant[] gap : gaps.get(i)) {
-                    Instant s = max(start, gap[0]);
-                    Instant e = min(end, gap[1]);
-                    if (s.isBefore(e)) {
-                        windows.computeIfAbsent(ship, x -> new ArrayList<>()).add(new Instant[] {s, e});
+            List<Instant[]> mine = gaps.get(i);
+            long[][] open = new long[mine.size()][];
+            for (int g = 0; g < open.length; g++) {
+                open[g] = new long[] {ChunkWindows.micros(mine.get(g)[0]), ChunkWindows.micros(mine.get(g)[1])};
+            }
+            // both ascending: a window's gaps start at the first gap that does not end before it
+            int first = 0;
+            for (long start : found.get(i)) {
+                long end = start + size;
+                while (first < open.length && open[first][1] <= start) {
+                    first++;
+                }
+                for (int g = first; g < open.length && open[g][0] < end; g++) {
+                    long s = Math.max(start, open[g][0]);
+                    long e = Math.min(end, open[g][1]);
+                    if (s < e) {
+                        windows.add(ship, s, e);
                     }
                 }
             }

@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -56,13 +57,17 @@ public final class PlanPreview {
                 ranges.add(new ShipRange(ship, range[0], range[1]));
             }
         }
-        Map<String, List<Instant>> windows = windowsWithReadings(ranges, chunkSize);
+        List<long[]> windows = windowsWithReadings(ranges, chunkSize);
+        Map<String, Integer> found = new HashMap<>();
+        for (int i = 0; windows != null && i < ranges.size(); i++) {
+            found.merge(ranges.get(i).ship(), windows.get(i).length, Integer::sum);
+        }
         for (String ship : scope.ships()) {
             Instant[] range = scope.range(bounds.get(ship));
             if (range == null) {
                 plans.add(new ShipPlan(ship, null, null, 0, 0));
             } else {
-                int chunks = windows == null ? ChunkWindows.cut(range[0], range[1], chunkSize).size() : windows.getOrDefault(ship, List.of()).size();
+                int chunks = windows == null ? ChunkWindows.cut(range[0], range[1], chunkSize).size() : found.getOrDefault(ship, 0);
                 plans.add(new ShipPlan(ship, range[0], range[1], chunks, estimate(ship, range[0], range[1])));
             }
         }
@@ -74,7 +79,7 @@ public final class PlanPreview {
      * source cannot answer the probes within its statement timeout (without an index on ship and
      * time each probe reads the table): the preview then counts every window of each range.
      */
-    private Map<String, List<Instant>> windowsWithReadings(List<ShipRange> ranges, Duration chunkSize) throws SQLException {
+    private List<long[]> windowsWithReadings(List<ShipRange> ranges, Duration chunkSize) throws SQLException {
         try {
             return probe.windowsWithReadings(ranges, chunkSize);
         } catch (SQLException e) {

@@ -36,28 +36,23 @@ public class ShipCompletions {
     }
 
     /**
-     * Records the completion of a tally's ship if the ledger says it has no chunk left to do (index
-     * probes, not a count of its chunks). Two tallies of a ship that end together may both find it
-     * finished; only a completion that changed the row is logged, with the ledger's figures.
+     * Records the completion of each ship of a tally that the ledger says has no chunk left to do
+     * (index probes, not a count of its chunks), in one query for the whole tally. A completion that
+     * another process recorded meanwhile is not logged again: only rows the upsert changed are, with
+     * the ledger's figures.
      */
     public void record(Map<String, Object> tally) throws SQLException {
-        String ship = (String) tally.get(ShipTally.SHIP);
-        if (ledger.finishedShips(List.of(ship)).isEmpty()) {
+        List<String> finished = ledger.finishedShips(ShipTally.ships(tally));
+        if (finished.isEmpty()) {
             return;
         }
-        String changed = record(ship);
-        if (changed != null) {
-            LOG.info("ship {} complete: {}", ship, changed);
-        }
-    }
-
-    /** Upserts the ship's completion row; returns its figures when the row changed, else null. */
-    public String record(String ship) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(upsert(""))) {
             ps.setString(1, ledger.job());
-            ps.setArray(2, c.createArrayOf("text", new Object[] {ship}));
+            ps.setArray(2, c.createArrayOf("text", finished.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getInt(2) + " chunks done, " + rs.getLong(3) + " narrow rows -> " + rs.getLong(4) + " wide rows" : null;
+                while (rs.next()) {
+                    LOG.info("ship {} complete: {} chunks done, {} narrow rows -> {} wide rows", rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getLong(4));
+                }
             }
         }
     }

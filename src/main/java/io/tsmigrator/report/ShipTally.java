@@ -3,37 +3,36 @@ package io.tsmigrator.report;
 import io.tsmigrator.migrate.ChunkResult;
 
 import java.util.HashMap;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Map;
 
 /**
- * The per-ship aggregator's tallies: {@link #of} turns a finished chunk into a one-chunk tally and
- * {@link #add} merges two. A tally is a plain map of strings and longs: what the aggregator holds
- * per ship until it completes.
+ * The aggregator's tally of finished chunks: {@link #of} turns a finished chunk into a one-chunk
+ * tally and {@link #add} merges two. A tally is the set of ships that finished a chunk since the
+ * last one completed: what the aggregator holds until it asks the ledger which of them are done.
  */
 public class ShipTally {
 
-    public static final String SHIP = "ship";
-    public static final String CHUNKS = "chunks";
-    public static final String NARROW_ROWS = "narrowRows";
-    public static final String WIDE_ROWS = "wideRows";
+    public static final String SHIPS = "ships";
 
     public HashMap<String, Object> of(ChunkResult result) {
         HashMap<String, Object> tally = new HashMap<>();
-        tally.put(SHIP, result.chunk().ship());
-        tally.put(CHUNKS, 1L);
-        tally.put(NARROW_ROWS, result.narrowRows());
-        tally.put(WIDE_ROWS, result.wideRows());
+        tally.put(SHIPS, new TreeSet<>(Set.of(result.chunk().ship())));
         return tally;
     }
 
+    @SuppressWarnings("unchecked")
     public Map<String, Object> add(Map<String, Object> tally, Map<String, Object> chunk) {
         if (tally == null) {
             return chunk;
         }
-        Map<String, Object> sum = new HashMap<>(tally);
-        for (String key : new String[] {CHUNKS, NARROW_ROWS, WIDE_ROWS}) {
-            sum.merge(key, chunk.get(key), (a, b) -> (Long) a + (Long) b);
-        }
-        return sum;
+        ((Set<String>) tally.get(SHIPS)).addAll((Set<String>) chunk.get(SHIPS));
+        return tally;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Set<String> ships(Map<String, Object> tally) {
+        return (Set<String>) tally.get(SHIPS);
     }
 }

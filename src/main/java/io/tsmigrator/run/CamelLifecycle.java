@@ -277,13 +277,11 @@ public final class CamelLifecycle {
      * nothing is left for an interrupt to cut short.
      */
     static QuartzComponent quartz() {
-        // Quartz's defaults (its own quartz.properties) but one worker thread instead of ten: the
-        // planning tick is the only job.
+        // Quartz's defaults (its own quartz.properties) but one thread instead of ten: the planning
+        // tick is the only job.
         Properties scheduler = new Properties();
         scheduler.setProperty("org.quartz.scheduler.instanceName", "migrator");
-        scheduler.setProperty("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
-        scheduler.setProperty("org.quartz.threadPool.threadCount", "1");
-        scheduler.setProperty("org.quartz.threadPool.threadsInheritContextClassLoaderOfInitializingThread", "true");
+        scheduler.setProperty("org.quartz.threadPool.class", PlanningThreadPool.class.getName());
         scheduler.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
         scheduler.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
         return quartz(scheduler);

@@ -46,10 +46,8 @@ final class ClusteredQuartz {
         p.setProperty("org.quartz.scheduler.instanceName", name.length() > 120 ? name.substring(0, 120) : name);
         p.setProperty("org.quartz.scheduler.instanceId", "AUTO");
         p.setProperty("org.quartz.scheduler.idleWaitTime", String.valueOf(IDLE_WAIT_MS));
-        p.setProperty("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
-        // the planning tick is the only job
-        p.setProperty("org.quartz.threadPool.threadCount", "1");
-        p.setProperty("org.quartz.threadPool.threadsInheritContextClassLoaderOfInitializingThread", "true");
+        // one thread: the planning tick is the only job
+        p.setProperty("org.quartz.threadPool.class", PlanningThreadPool.class.getName());
         p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
         p.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
         p.setProperty("org.quartz.jobStore.tablePrefix", QuartzTables.tablePrefix(quotedSchema));

@@ -12,9 +12,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Finds the chunk windows that hold readings, without reading the readings: from a time on, it asks
@@ -34,9 +33,13 @@ public final class ReadingProbe {
         this.source = source;
     }
 
-    /** The start of each aligned window of {@code size} that holds a reading within its range, per ship, in order. */
-    public Map<String, List<Instant>> windowsWithReadings(List<ShipRange> ranges, Duration size) throws SQLException {
-        Map<String, List<Instant>> found = new LinkedHashMap<>();
+    /**
+     * Per range, in the order given: the starts of the aligned windows of {@code size} that hold a
+     * reading within it, ascending, in microseconds since the epoch. Streamed in pages and kept as
+     * primitive arrays: a million windows are a few megabytes, not a million objects.
+     */
+    public List<long[]> windowsWithReadings(List<ShipRange> ranges, Duration size) throws SQLException {
+        List<long[]> found = new ArrayList<>();
         if (ranges.isEmpty()) {
             return found;
         }
@@ -46,22 +49,47 @@ public final class ReadingProbe {
         String bucket = "(" + micros + " - ((" + micros + " % " + step + ") + " + step + ") % " + step + ")";
         String next = "(SELECT " + bucket + " FROM " + source.table() + " WHERE " + source.ship() + " = CAST(:ship AS " + source.shipType().name() + ")"
                 + " AND " + t + " >= " + at(":lo") + " AND " + t + " < " + at(":hi") + ")";
-        String sql = "WITH RECURSIVE r AS (SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS bigint[])) AS r(ship, lo, hi)),"
-                + " w(ship, hi, b) AS (SELECT ship, hi, " + next(next, "r.ship", "r.lo", "r.hi") + " FROM r"
-                + "  UNION ALL SELECT ship, hi, " + next(next, "w.ship", "w.b + " + step, "w.hi") + " FROM w WHERE w.b IS NOT NULL)"
-                + " SELECT ship, b FROM w WHERE b IS NOT NULL ORDER BY ship, b";
-        try (Connection c = Transactions.forReads(dataSource); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setArray(1, c.createArrayOf("text", ranges.stream().map(ShipRange::ship).toArray()));
-            ps.setArray(2, c.createArrayOf("int8", ranges.stream().map(r -> ChunkWindows.micros(r.start())).toArray()));
-            ps.setArray(3, c.createArrayOf("int8", ranges.stream().map(r -> ChunkWindows.micros(r.end())).toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    found.computeIfAbsent(rs.getString(1), s -> new ArrayList<>()).add(ChunkWindows.instant(rs.getLong(2)));
+        // The recursion finds every range's next window in one step, so the ranges' rows interleave;
+        // they are sorted per range here, not on the server.
+        String sql = "WITH RECURSIVE r AS (SELECT * FROM unnest(CAST(? AS int[]), CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS bigint[])) AS r(i, ship, lo, hi)),"
+                + " w(i, ship, hi, b) AS (SELECT i, ship, hi, " + next(next, "r.ship", "r.lo", "r.hi") + " FROM r"
+                + "  UNION ALL SELECT i, ship, hi, " + next(next, "w.ship", "w.b + " + step, "w.hi") + " FROM w WHERE w.b IS NOT NULL)"
+                + " SELECT i, b FROM w WHERE b IS NOT NULL";
+        long[][] starts = new long[ranges.size()][];
+        int[] counts = new int[ranges.size()];
+        try (Connection c = dataSource.getConnection()) {
+            // a cursor (fetch size, outside autocommit) so the driver never holds the whole answer
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setFetchSize(PAGE);
+                ps.setObject(1, java.util.stream.IntStream.range(0, ranges.size()).toArray());
+                ps.setArray(2, c.createArrayOf("text", ranges.stream().map(ShipRange::ship).toArray()));
+                ps.setObject(3, ranges.stream().mapToLong(r -> ChunkWindows.micros(r.start())).toArray());
+                ps.setObject(4, ranges.stream().mapToLong(r -> ChunkWindows.micros(r.end())).toArray());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        int i = rs.getInt(1);
+                        if (starts[i] == null) {
+                            starts[i] = new long[16];
+                        } else if (counts[i] == starts[i].length) {
+                            starts[i] = Arrays.copyOf(starts[i], counts[i] * 2);
+                        }
+                        starts[i][counts[i]++] = rs.getLong(2);
+                    }
                 }
+            } finally {
+                c.rollback();
             }
+        }
+        for (int i = 0; i < starts.length; i++) {
+            long[] mine = starts[i] == null ? new long[0] : Arrays.copyOf(starts[i], counts[i]);
+            Arrays.sort(mine); // already ascending as PostgreSQL runs it; SQL alone does not promise it
+            found.add(mine);
         }
         return found;
     }
+
+    private static final int PAGE = 10_000;
 
     private static String next(String template, String ship, String lo, String hi) {
         return template.replace(":ship", ship).replace(":lo", lo).replace(":hi", hi);
