@@ -90,9 +90,9 @@ final class CaptureInstaller {
                     + " is installed on " + String.join(", ", before.elsewhere())
                     + " (remove it there with doctor --drop-capture, or use another migrator.control-schema)", null);
         }
+        Transactions.createSchemaIfAbsent(c, objects.schema());
         try (Statement s = c.createStatement()) {
             s.addBatch("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
-            s.addBatch("CREATE SCHEMA IF NOT EXISTS " + objects.schema());
             s.addBatch("CREATE SEQUENCE IF NOT EXISTS " + objects.sequence());
             // fillfactor: room on each page for a re-marked window's new version (a HOT update, no index write)
             s.addBatch("CREATE TABLE IF NOT EXISTS " + objects.table() + " ("

@@ -52,6 +52,27 @@ public final class Transactions {
         }
     }
 
+    /**
+     * Creates a schema unless it exists. {@code CREATE SCHEMA IF NOT EXISTS} alone asks for CREATE on
+     * the database even when the schema is there, which a role given CREATE on a schema its DBA made
+     * does not have.
+     */
+    public static void createSchemaIfAbsent(Connection c, String quotedSchema) throws SQLException {
+        boolean absent;
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT to_regnamespace(?) IS NULL")) {
+            ps.setString(1, quotedSchema);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                absent = rs.getBoolean(1);
+            }
+        }
+        if (absent) {
+            try (java.sql.Statement s = c.createStatement()) {
+                s.execute("CREATE SCHEMA IF NOT EXISTS " + quotedSchema);
+            }
+        }
+    }
+
     public static void inTransaction(DataSource dataSource, Work work) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();

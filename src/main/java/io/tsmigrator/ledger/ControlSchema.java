@@ -48,7 +48,7 @@ public final class ControlSchema {
             try (Statement s = c.createStatement()) {
                 Transactions.boundDdl(c);
                 s.execute("SELECT pg_advisory_xact_lock(hashtext('timeseries-migrator control schema'))");
-                s.addBatch("CREATE SCHEMA IF NOT EXISTS " + schema);
+                Transactions.createSchemaIfAbsent(c, schema);
                 s.addBatch("CREATE TABLE IF NOT EXISTS " + table("chunk") + " ("
                         + " id bigserial PRIMARY KEY,"
                         + " job text NOT NULL,"

@@ -95,7 +95,7 @@ public record WideTable(String qualified, String table, String ship, String time
                 Shape shape = shape(c);
                 checkLimit(shape, columns, "");
                 if (!shape.exists()) {
-                    s.execute("CREATE SCHEMA IF NOT EXISTS " + Identifiers.quote(Identifiers.schemaOf(qualified)));
+                    Transactions.createSchemaIfAbsent(c, Identifiers.quote(Identifiers.schemaOf(qualified)));
                     StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(table).append(" (")
                             .append(ship).append(' ').append(source.shipType().name()).append(" NOT NULL, ")
                             .append(time).append(' ').append(source.timeType().name()).append(" NOT NULL");
