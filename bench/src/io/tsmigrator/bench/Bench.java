@@ -119,7 +119,8 @@ public final class Bench {
         try {
             if (o.url == null) {
                 log("starting the embedded PostgreSQL (zonky)...");
-                embedded = EmbeddedDatabase.start();
+                // --durable: as a production server commits, each commit waiting for its WAL to reach the disk
+                embedded = EmbeddedDatabase.start(o.durable ? Map.of("fsync", "on", "synchronous_commit", "on", "full_page_writes", "on") : Map.of());
                 url = "jdbc:postgresql://localhost:" + embedded.port() + "/" + EmbeddedDatabase.DATABASE;
                 user = EmbeddedDatabase.USER;
                 password = "";

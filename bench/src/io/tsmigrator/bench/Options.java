@@ -26,6 +26,8 @@ final class Options {
               --proxy-latency-ms=N    also bp: the cold run through a loopback proxy adding N ms per direction,
                                       at --proxy-parallelism (default 8)
               --db-bound              PostgreSQL pinned to CPU 0 (its backends inherit it), the bench and every client on CPU 1
+              --durable               the embedded server with fsync and synchronous_commit on, as in production
+                                      (default: off, as the embedded server starts; commits then cost no disk flush)
               --run-seconds=60        million: how long the run goes before SIGTERM
               --rss-sweep             wide: also cold runs at PT15M and PT6H, and print their peak RSS
               --migrator-java-opts='...'  JVM options of the migrator (default: none)
@@ -50,6 +52,7 @@ final class Options {
     double proxyLatencyMs = -1;
     int proxyParallelism = 8;
     boolean dbBound;
+    boolean durable;
     int runSeconds = 60;
     boolean rssSweep;
     List<String> migratorJavaOpts = List.of();
@@ -124,6 +127,7 @@ final class Options {
                 }
                 case "proxy-latency-ms" -> o.proxyLatencyMs = Double.parseDouble(v);
                 case "db-bound" -> o.dbBound = Boolean.parseBoolean(v);
+                case "durable" -> o.durable = Boolean.parseBoolean(v);
                 case "run-seconds" -> o.runSeconds = positive(e.getKey(), v);
                 case "rss-sweep" -> o.rssSweep = Boolean.parseBoolean(v);
                 case "migrator-java-opts" -> o.migratorJavaOpts = v.isBlank() ? List.of() : List.of(v.trim().split("\\s+"));
@@ -151,6 +155,9 @@ final class Options {
         }
         if (o.only.contains("bo") && o.compareJar == null) {
             throw new IllegalArgumentException("bo needs --compare-jar");
+        }
+        if (o.durable && o.url != null) {
+            throw new IllegalArgumentException("--durable configures the bench's own embedded server: it takes no --url");
         }
         if (o.dbBound && o.url != null) {
             throw new IllegalArgumentException("--db-bound pins the bench's own embedded server: it takes no --url");

@@ -20,14 +20,20 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     public static EmbeddedDatabase start() throws IOException {
-        return new EmbeddedDatabase(EmbeddedPostgres.builder()
+        return start(java.util.Map.of());
+    }
+
+    /** @param settings server settings over the demo's (which trade durability for speed: fsync off) */
+    public static EmbeddedDatabase start(java.util.Map<String, String> settings) throws IOException {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setServerConfig("max_connections", "200")
                 .setServerConfig("fsync", "off")
                 .setServerConfig("synchronous_commit", "off")
                 .setServerConfig("full_page_writes", "off")
                 .setServerConfig("shared_buffers", "256MB")
-                .setServerConfig("max_wal_size", "4GB")
-                .start());
+                .setServerConfig("max_wal_size", "4GB");
+        settings.forEach(builder::setServerConfig);
+        return new EmbeddedDatabase(builder.start());
     }
 
     public String jdbcUrl() {
