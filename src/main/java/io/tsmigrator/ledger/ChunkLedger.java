@@ -170,39 +170,39 @@ public class ChunkLedger {
         return added;
     }
 
-    /** As {@link #claim(List, Instant, Instant, String, String, Duration, int)} for one ship. */
+    /** As {@link #claim(Map, Instant, Instant, String, String, Duration)} for one ship. */
     public List<Chunk> claim(String ship, Instant from, Instant to, String batch, String owner, Duration lease, int limit) throws SQLException {
-        return claim(List.of(ship), from, to, batch, owner, lease, limit);
+        return claim(Map.of(ship, limit), from, to, batch, owner, lease);
     }
 
     /**
-     * Claims up to {@code perShip} ready chunks of each listed ship that overlap [from, to) (and
+     * Claims up to the given number of ready chunks of each ship that overlap [from, to) (and
      * belong to the replay batch, when one is given), each ship's earliest first: PENDING ones, or
      * RUNNING ones whose owner's lease has expired. {@code SKIP LOCKED} lets processes claim side by
      * side. Each ship is an ordered walk of the ready chunks' index whatever the ledger holds; one
      * walk over all ready chunks in time order would sort them. Reclaiming an expired lease counts
      * the attempt its owner began and never recorded (the process died in it).
      */
-    public List<Chunk> claim(List<String> ships, Instant from, Instant to, String batch, String owner, Duration lease, int perShip)
+    public List<Chunk> claim(Map<String, Integer> ships, Instant from, Instant to, String batch, String owner, Duration lease)
             throws SQLException {
-        String sql = "WITH ready AS (SELECT x.id FROM unnest(CAST(? AS text[])) AS s(ship_id) CROSS JOIN LATERAL ("
+        String sql = "WITH ready AS (SELECT x.id FROM unnest(CAST(? AS text[]), CAST(? AS int[])) AS s(ship_id, n) CROSS JOIN LATERAL ("
                 + "   SELECT id FROM " + chunk + " WHERE job = ? AND ship_id = s.ship_id AND status IN ('PENDING', 'RUNNING')"
                 + "   AND window_start < ? AND window_end > ? AND (?::text IS NULL OR replay_batch = ?)"
                 + "   AND (status = 'PENDING' OR lease_until < now())"
-                + "   ORDER BY window_start LIMIT ? FOR UPDATE SKIP LOCKED) x)"
+                + "   ORDER BY window_start LIMIT s.n FOR UPDATE SKIP LOCKED) x)"
                 + " UPDATE " + chunk + " c SET status = 'RUNNING', owner = ?, attempts = c.attempts + CASE WHEN c.status = 'RUNNING' THEN 1 ELSE 0 END,"
                 + " claimed_at = now(), lease_until = now() + ? * interval '1 millisecond', updated_at = now()"
                 + " FROM ready WHERE c.id = ready.id"
                 + " RETURNING c.id, c.ship_id, c.window_start, c.window_end, c.attempts, c.claimed_at";
         List<Chunk> claimed = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setArray(1, c.createArrayOf("text", ships.toArray()));
-            ps.setString(2, job);
-            ps.setObject(3, utc(to));
-            ps.setObject(4, utc(from));
-            ps.setString(5, batch);
+            ps.setArray(1, c.createArrayOf("text", ships.keySet().toArray()));
+            ps.setObject(2, ships.values().stream().mapToInt(Integer::intValue).toArray());
+            ps.setString(3, job);
+            ps.setObject(4, utc(to));
+            ps.setObject(5, utc(from));
             ps.setString(6, batch);
-            ps.setInt(7, perShip);
+            ps.setString(7, batch);
             ps.setString(8, owner);
             ps.setLong(9, lease.toMillis());
             try (ResultSet rs = ps.executeQuery()) {

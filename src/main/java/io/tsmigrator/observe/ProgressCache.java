@@ -21,8 +21,12 @@ public final class ProgressCache {
     public synchronized Progress get(Duration maxAge) throws SQLException {
         long now = System.nanoTime();
         if (last == null || budget.due(now, maxAge)) {
-            last = query.read();
-            budget.reading(now, System.nanoTime());
+            try {
+                last = query.read();
+            } finally {
+                // a read that failed (a statement timeout on a huge ledger) counts too: it is not retried at once
+                budget.reading(now, System.nanoTime());
+            }
         }
         return last;
     }

@@ -22,6 +22,7 @@ public final class ProgressLog {
 
     public void log() {
         try {
+            // as fresh as the ledger's size allows: a huge ledger's figures may be a few read times old
             LOG.info("progress: {}", ProgressLine.of(progress.get(Duration.ZERO), controls.closedBecause()));
         } catch (SQLException e) {
             LOG.warn("cannot read the progress from the ledger now: {}", e.getMessage());

@@ -82,10 +82,14 @@ public final class StatusApi {
     public synchronized ChunkMap.View chunkMap(Integer columns) throws SQLException {
         int n = columns == null ? 600 : columns;
         long now = System.nanoTime();
-        if (lastMap == null || n != lastMapColumns || mapBudget.due(now, MAP_MAX_AGE)) {
-            lastMap = map.read(n);
-            lastMapColumns = n;
-            mapBudget.reading(now, System.nanoTime());
+        // another width is read at once, but within the budget too: two pages of different widths do not read it per request
+        if (lastMap == null || mapBudget.due(now, MAP_MAX_AGE) || n != lastMapColumns && mapBudget.due(now, Duration.ZERO)) {
+            try {
+                lastMap = map.read(n);
+                lastMapColumns = n;
+            } finally {
+                mapBudget.reading(now, System.nanoTime());
+            }
         }
         return lastMap;
     }

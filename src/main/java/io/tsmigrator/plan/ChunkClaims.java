@@ -10,10 +10,11 @@ import org.slf4j.LoggerFactory;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 
 /**
@@ -85,9 +86,8 @@ public class ChunkClaims {
         return new Iterator<>() {
             private final Deque<Chunk> claimed = new ArrayDeque<>();
             private final List<String> ships = scope.ships();
-            // the ships that may still have ready chunks in this round, and the next to ask
-            private final List<String> active = new ArrayList<>(ships);
-            private int next;
+            // the ships whose turn is still to come in this round, the next first
+            private final Deque<String> turn = new ArrayDeque<>(ships);
             private boolean claimedThisRound;
             // a closed gate ends the pass for good: Camel's splitter asks again when it finishes, and
             // a chunk claimed then would never be dispatched (it would wait for its lease to expire)
@@ -128,36 +128,31 @@ public class ChunkClaims {
              */
             private void fill() throws SQLException {
                 while (claimed.isEmpty()) {
-                    if (active.isEmpty()) {
+                    if (turn.isEmpty()) {
                         if (!claimedThisRound) {
                             drained = true;
                             return;
                         }
                         claimedThisRound = false;
-                        active.addAll(ships);
-                        next = 0;
-                    }
-                    if (next >= active.size()) {
-                        next = 0;
+                        turn.addAll(ships);
                     }
                     // under a throttle one at a time, so that each claim is weighed
                     int wanted = gate.oneAtATime() ? 1 : perClaim;
-                    int count = Math.min(wanted, active.size() - next);
-                    int perShip = (wanted + count - 1) / count;
-                    List<String> asked = List.copyOf(active.subList(next, next + count));
-                    List<Chunk> got = ledger.claim(asked, scope.from(), scope.to(), scope.batch(), owner, lease, perShip);
+                    int count = Math.min(wanted, turn.size());
+                    Map<String, Integer> asked = new LinkedHashMap<>();
+                    for (int i = 0; i < count; i++) {
+                        asked.put(turn.poll(), wanted / count + (i < wanted % count ? 1 : 0));
+                    }
+                    List<Chunk> got = ledger.claim(asked, scope.from(), scope.to(), scope.batch(), owner, lease);
                     got.forEach(c -> inHand.add(c.id()));
                     claimed.addAll(got);
                     claimedThisRound |= !got.isEmpty();
-                    int kept = 0;
-                    for (String ship : asked) {
-                        if (got.stream().filter(c -> c.ship().equals(ship)).count() < perShip) {
-                            active.remove(next + kept);
-                        } else {
-                            kept++;
+                    // a ship that gave all it was asked for may have more: its next turn is at the back
+                    asked.forEach((ship, n) -> {
+                        if (got.stream().filter(c -> c.ship().equals(ship)).count() == n) {
+                            turn.offer(ship);
                         }
-                    }
-                    next += kept;
+                    });
                 }
             }
 

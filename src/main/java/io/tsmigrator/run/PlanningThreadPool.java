@@ -25,14 +25,7 @@ public final class PlanningThreadPool implements ThreadPool {
             return false;
         }
         synchronized (this) {
-            while (busy && !shutdown) {
-                try {
-                    wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
+            awaitFree();
             if (!shutdown) {
                 busy = true;
                 executor.execute(() -> {
@@ -60,15 +53,27 @@ public final class PlanningThreadPool implements ThreadPool {
 
     @Override
     public synchronized int blockForAvailableThreads() {
+        awaitFree();
+        return shutdown ? 0 : 1;
+    }
+
+    /**
+     * Waits until the thread is free or the pool shuts down, through interrupts as Quartz's own pool
+     * does: a refused hand-off puts the (shared) trigger into the ERROR state, and an answer of no
+     * thread makes the scheduler ask again at once, spinning.
+     */
+    private void awaitFree() {
+        boolean interrupted = false;
         while (busy && !shutdown) {
             try {
                 wait();
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return 0;
+                interrupted = true;
             }
         }
-        return shutdown ? 0 : 1;
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

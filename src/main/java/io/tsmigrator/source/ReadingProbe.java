@@ -78,7 +78,7 @@ public final class ReadingProbe {
                     }
                 }
             } finally {
-                c.rollback();
+                Transactions.rollbackQuietly(c); // a broken connection must not hide the probe's own error
             }
         }
         for (int i = 0; i < starts.length; i++) {
