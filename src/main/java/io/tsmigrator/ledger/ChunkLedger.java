@@ -170,10 +170,6 @@ public class ChunkLedger {
         return added;
     }
 
-    /** As {@link #claim(Map, Instant, Instant, String, String, Duration)} for one ship. */
-    public List<Chunk> claim(String ship, Instant from, Instant to, String batch, String owner, Duration lease, int limit) throws SQLException {
-        return claim(Map.of(ship, limit), from, to, batch, owner, lease);
-    }
 
     /**
      * Claims up to the given number of ready chunks of each ship that overlap [from, to) (and

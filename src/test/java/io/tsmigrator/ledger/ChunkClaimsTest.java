@@ -31,6 +31,11 @@ class ChunkClaimsTest {
     private static final Instant T0 = Instant.parse("2024-01-01T00:00:00Z");
     private static final Duration LEASE = Duration.ofMinutes(2);
 
+    /** Up to {@code limit} ready chunks of ship a, over all time. */
+    private static List<Chunk> claimOfA(ChunkLedger ledger, String owner, Duration lease, int limit) throws Exception {
+        return ledger.claim(Map.of("a", limit), RunScope.EARLIEST, RunScope.LATEST, null, owner, lease);
+    }
+
     private static ChunkLedger ledger(TestDb db, List<String> ships, int windowsPerShip) throws Exception {
         ControlSchema schema = new ControlSchema("migrator");
         schema.create(db.dataSource());
@@ -95,15 +100,15 @@ class ChunkClaimsTest {
     void aChunkWhoseOwnerDiedIsReclaimedWithItsAttemptCountedAndFinishesItsShip() throws Exception {
         TestDb db = new TestDb();
         ChunkLedger ledger = ledger(db, List.of("a"), 2);
-        List<Chunk> first = ledger.claim("a", RunScope.EARLIEST, RunScope.LATEST, null, "dead", Duration.ofMillis(1), 10);
+        List<Chunk> first = claimOfA(ledger, "dead", Duration.ofMillis(1), 10);
         assertEquals(2, first.size());
         assertEquals(0, first.get(0).attempts());
         Thread.sleep(5); // the dead owner's one-millisecond lease runs out
 
-        List<Chunk> again = ledger.claim("a", RunScope.EARLIEST, RunScope.LATEST, null, "alive", LEASE, 10);
+        List<Chunk> again = claimOfA(ledger, "alive", LEASE, 10);
         assertEquals(2, again.size(), "expired leases are claimed again");
         assertEquals(1, again.get(0).attempts(), "the dead owner's attempt counts");
-        assertTrue(ledger.claim("a", RunScope.EARLIEST, RunScope.LATEST, null, "other", LEASE, 10).isEmpty(), "held chunks are not claimed");
+        assertTrue(claimOfA(ledger, "other", LEASE, 10).isEmpty(), "held chunks are not claimed");
 
         // the first chunk fails once, then both succeed; the ship is finished after the last
         Chunk one = again.get(0);
@@ -142,7 +147,7 @@ class ChunkClaimsTest {
 
         assertEquals(2, ledger.renewLeases("one", inHand.snapshot(), LEASE));
         assertEquals(2, db.count("SELECT count(*) FROM migrator.chunk WHERE owner = 'one' AND lease_until > now() + interval '1 minute'"));
-        List<Chunk> other = ledger.claim("a", RunScope.EARLIEST, RunScope.LATEST, null, "two", LEASE, 10);
+        List<Chunk> other = claimOfA(ledger, "two", LEASE, 10);
         assertEquals(2, other.size(), "another process gets the two chunks nobody holds");
         assertFalse(other.stream().anyMatch(c -> c.id() == first.id()));
 
@@ -162,18 +167,18 @@ class ChunkClaimsTest {
     void aClaimTakenAgainAfterItsLeaseRanOutIsNoLongerHeldByItsFirstMessage() throws Exception {
         TestDb db = new TestDb();
         ChunkLedger ledger = ledger(db, List.of("a"), 1);
-        Chunk first = ledger.claim("a", RunScope.EARLIEST, RunScope.LATEST, null, "one", Duration.ofMillis(1), 1).get(0);
+        Chunk first = claimOfA(ledger, "one", Duration.ofMillis(1), 1).get(0);
         assertTrue(held(db, ledger, first, "one"));
         assertFalse(held(db, ledger, first, "two"));
 
         awaitLeaseRanOut(db);
-        Chunk again = ledger.claim("a", RunScope.EARLIEST, RunScope.LATEST, null, "one", Duration.ofMillis(1), 1).get(0);
+        Chunk again = claimOfA(ledger, "one", Duration.ofMillis(1), 1).get(0);
         assertEquals(first.id(), again.id());
         assertFalse(held(db, ledger, first, "one"), "the process's own new claim replaced the first");
         assertTrue(held(db, ledger, again, "one"));
 
         awaitLeaseRanOut(db);
-        Chunk other = ledger.claim("a", RunScope.EARLIEST, RunScope.LATEST, null, "two", LEASE, 1).get(0);
+        Chunk other = claimOfA(ledger, "two", LEASE, 1).get(0);
         assertFalse(held(db, ledger, again, "one"), "another process's claim replaced it");
         assertTrue(held(db, ledger, other, "two"));
     }
