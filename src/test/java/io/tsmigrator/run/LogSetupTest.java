@@ -6,8 +6,6 @@ import ch.qos.logback.classic.spi.Configurator;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
@@ -21,14 +19,14 @@ class LogSetupTest {
         assertEquals(Level.WARN, root.getLevel());
         assertNotNull(root.getAppender("STDERR"));
         assertEquals(Level.WARN, context.getLogger("org.apache.camel.impl").getEffectiveLevel());
-        assertEquals(LogSetup.migratorLevel(System.getenv()), context.getLogger("io.tsmigrator.migrate.ChunkMigrator").getEffectiveLevel());
+        assertEquals(LogSetup.migratorLevel(System.getProperty(LogSetup.LEVEL, System.getenv(LogSetup.LEVEL))), context.getLogger("io.tsmigrator.migrate.ChunkMigrator").getEffectiveLevel());
     }
 
     @Test
-    void theLevelComesFromTheEnvironment() {
-        assertEquals(Level.INFO, LogSetup.migratorLevel(Map.of()));
-        assertEquals(Level.DEBUG, LogSetup.migratorLevel(Map.of("MIGRATOR_LOG_LEVEL", "DEBUG")));
-        assertEquals(Level.INFO, LogSetup.migratorLevel(Map.of("MIGRATOR_LOG_LEVEL", "loud")));
+    void theLevelIsNamedOrInfo() {
+        assertEquals(Level.INFO, LogSetup.migratorLevel(null));
+        assertEquals(Level.DEBUG, LogSetup.migratorLevel("DEBUG"));
+        assertEquals(Level.INFO, LogSetup.migratorLevel("loud"));
     }
 
     @Test
