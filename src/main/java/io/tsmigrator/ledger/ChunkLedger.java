@@ -170,7 +170,6 @@ public class ChunkLedger {
         return added;
     }
 
-
     /**
      * Claims up to the given number of ready chunks of each ship that overlap [from, to) (and
      * belong to the replay batch, when one is given), each ship's earliest first: PENDING ones, or

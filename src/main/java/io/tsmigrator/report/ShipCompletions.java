@@ -12,7 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * Records that a ship is complete in {@code <control-schema>.ship_completion}. The figures come from
@@ -41,8 +41,8 @@ public class ShipCompletions {
      * another process recorded meanwhile is not logged again: only rows the upsert changed are, with
      * the ledger's figures.
      */
-    public void record(Map<String, Object> tally) throws SQLException {
-        List<String> finished = ledger.finishedShips(ShipTally.ships(tally));
+    public void record(Set<String> tally) throws SQLException {
+        List<String> finished = ledger.finishedShips(tally);
         if (finished.isEmpty()) {
             return;
         }

@@ -2,10 +2,8 @@ package io.tsmigrator.report;
 
 import io.tsmigrator.migrate.ChunkResult;
 
-import java.util.HashMap;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.Map;
 
 /**
  * The aggregator's tally of finished chunks: {@link #of} turns a finished chunk into a one-chunk
@@ -14,25 +12,17 @@ import java.util.Map;
  */
 public class ShipTally {
 
-    public static final String SHIPS = "ships";
-
-    public HashMap<String, Object> of(ChunkResult result) {
-        HashMap<String, Object> tally = new HashMap<>();
-        tally.put(SHIPS, new TreeSet<>(Set.of(result.chunk().ship())));
-        return tally;
+    public Set<String> of(ChunkResult result) {
+        Set<String> ships = new TreeSet<>();
+        ships.add(result.chunk().ship());
+        return ships;
     }
 
-    @SuppressWarnings("unchecked")
-    public Map<String, Object> add(Map<String, Object> tally, Map<String, Object> chunk) {
+    public Set<String> add(Set<String> tally, Set<String> chunk) {
         if (tally == null) {
             return chunk;
         }
-        ((Set<String>) tally.get(SHIPS)).addAll((Set<String>) chunk.get(SHIPS));
+        tally.addAll(chunk);
         return tally;
-    }
-
-    @SuppressWarnings("unchecked")
-    static Set<String> ships(Map<String, Object> tally) {
-        return (Set<String>) tally.get(SHIPS);
     }
 }
